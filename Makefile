@@ -1,0 +1,95 @@
+# Cruddur API in C.
+#
+#   make               build the worker, the tools and the unit tests
+#   make run           install what is missing, build, start the local stack
+#   make test          the same set-up, every test, then a clean stop
+#   make SANITIZE=1    build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make CC=clang      build with clang
+#   make lambda        the stream processor as an AWS Lambda zip
+#
+# Every .c under app/, services/ and aws/ goes into one static library,
+# except files named main_NAME.c: each of those becomes the program
+# build/NAME. Each tests/unit/test_NAME.c becomes build/test_NAME.
+
+CC       ?= cc
+BUILD    ?= build
+PKGS     := libjwt jansson libcurl libpq openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+            -Wstrict-prototypes -Wmissing-prototypes -I. -I$(BUILD)/gen \
+            $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lfcgi
+
+ifeq ($(SANITIZE),1)
+BUILD    := build-san
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+ALL_SRC  := $(wildcard app/*.c services/*.c aws/*.c)
+MAIN_SRC := $(filter %.c,$(foreach f,$(ALL_SRC),$(if $(filter main_%,$(notdir $(f))),$(f))))
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(ALL_SRC))
+SQL_SRC  := $(wildcard sql/queries/*.sql)
+GEN      := $(BUILD)/gen
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/db_queries.o
+LIB      := $(BUILD)/libcruddur.a
+PROGS    := $(foreach f,$(MAIN_SRC),$(BUILD)/$(patsubst main_%.c,%,$(notdir $(f))))
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+.PHONY: all run test unit e2e install clean lambda bench fuzz
+all: $(PROGS) $(TESTS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# Every query in sql/queries/ becomes a C string and an enum constant.
+$(GEN)/db_queries.c $(GEN)/db_queries.h: $(SQL_SRC) scripts/gen-queries
+	scripts/gen-queries $(GEN) $(SQL_SRC)
+
+$(BUILD)/obj/gen/db_queries.o: $(GEN)/db_queries.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB_OBJ) $(MAIN_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_SRC:%.c=$(BUILD)/obj/%.o): | $(GEN)/db_queries.h
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+define prog_rule
+$(BUILD)/$(patsubst main_%.c,%,$(notdir $(1))): $(BUILD)/obj/$(1:.c=.o) $(LIB)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach f,$(MAIN_SRC),$(eval $(call prog_rule,$(f))))
+
+$(BUILD)/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+install:
+	scripts/install
+
+run: install all
+	scripts/dev/run
+
+test: install all
+	scripts/test $(if $(filter 1,$(SANITIZE)),--sanitize)
+
+unit: $(TESTS)
+	scripts/test --unit-only $(if $(filter 1,$(SANITIZE)),--sanitize)
+
+lambda: all
+	scripts/lambda-package $(BUILD)
+
+bench: install all
+	scripts/bench
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,128 @@
+/* app.c - one worker's kept state, and the path of every request:
+ * preflight -> route -> body -> caller -> handler. */
+#include <string.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "app/log.h"
+#include "app/routes.h"
+#include "aws/jwt_verify.h"
+
+cr_code
+app_init(struct app *app)
+{
+    cr_code rc;
+
+    memset(app, 0, sizeof(*app));
+    rc = config_load(&app->cfg);
+    if (rc)
+        return rc;
+    rc = db_new(&app->db, app->cfg.connection_url);
+    if (rc)
+        goto fail;
+    rc = jwt_verifier_new(&app->jwt, app->cfg.cognito_issuer,
+                          app->cfg.cognito_client_id);
+    if (rc)
+        goto fail;
+    rc = aws_client_init(&app->aws, &app->cfg.aws);
+    if (rc) {
+        log_line("config: no usable AWS credentials");
+        goto fail;
+    }
+    return CR_OK;
+fail:
+    jwt_verifier_free(app->jwt);
+    db_free(app->db);
+    app->jwt = NULL;
+    app->db = NULL;
+    return rc;
+}
+
+void
+app_free(struct app *app)
+{
+    aws_client_free(&app->aws);
+    jwt_verifier_free(app->jwt);
+    db_free(app->db);
+}
+
+/* Verifies the token and finds its user. For an optional route any
+ * failure just means "signed out"; for a signed-in route it is the answer. */
+static cr_code
+app_authenticate(struct app *app, const struct route *route,
+                 struct http_request *req, struct http_response *res)
+{
+    char sub[CALLER_SUB_SIZE];
+    const char *why = NULL;
+    time_t now = time(NULL);
+    cr_code rc;
+
+    if (route->auth == ROUTE_PUBLIC ||
+        (route->auth == ROUTE_OPTIONAL && req->authorization == NULL))
+        return CR_OK;
+    rc = jwt_verify_bearer(app->jwt, req->authorization, now, sub,
+                           sizeof(sub), &why);
+    if (rc == CR_OK) {
+        rc = caller_lookup(&app->callers, app->db, sub, now, &req->caller);
+        why = "user_not_registered";
+    }
+    if (rc == CR_OK) {
+        req->has_caller = 1;
+        return CR_OK;
+    }
+    if (route->auth == ROUTE_OPTIONAL)
+        return CR_OK;
+    if (rc == CR_UNAUTHORIZED) {
+        log_line("auth: rejected token: %s", why ? why : "invalid");
+        http_error(res, 401, "unauthorized");
+    } else if (rc == CR_NOT_FOUND) {
+        http_error(res, 401, "user_not_registered");
+    } else {
+        http_fail(res, rc);
+    }
+    return rc;
+}
+
+static void
+app_route(struct app *app, struct http_request *req,
+          struct http_response *res)
+{
+    const struct route *route;
+
+    switch (router_match(app_routes, app_nroutes, req->method, req, &route,
+                         res->allow, sizeof(res->allow))) {
+    case ROUTER_FOUND:
+        break;
+    case ROUTER_WRONG_METHOD:
+        http_error(res, 405, "method_not_allowed");
+        return;
+    case ROUTER_BAD_PATH:
+        http_error(res, 400, "bad_path");
+        return;
+    case ROUTER_NO_MEMORY:
+        http_fail(res, CR_NOMEM);
+        return;
+    default:
+        http_error(res, 404, "not_found");
+        return;
+    }
+    /* Who calls is settled before the body is looked at: a caller without
+     * a valid token learns nothing about what the route would accept. */
+    if (app_authenticate(app, route, req, res) != CR_OK)
+        return;
+    if (http_request_parse_body(req, res) != CR_OK)
+        return;
+    route->handler(app, req, res);
+}
+
+void
+app_handle(struct app *app, struct http_request *req,
+           struct http_response *res)
+{
+    if (strcmp(req->method, "OPTIONS") == 0) {
+        /* CORS preflight: the headers are added on the way out. */
+        res->status = 204;
+        return;
+    }
+    app_route(app, req, res);
+}

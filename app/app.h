@@ -1,0 +1,32 @@
+/* app.h - what one worker keeps across requests: its settings, its
+ * PostgreSQL connection, its token verifier (with the JWKS cache), its AWS
+ * client and its cache of recent callers. Nothing else outlives a request. */
+#ifndef CRUDDUR_APP_H
+#define CRUDDUR_APP_H
+
+#include "app/caller.h"
+#include "app/config.h"
+#include "app/db.h"
+#include "app/http.h"
+#include "aws/aws_client.h"
+
+struct jwt_verifier;
+
+struct app {
+    struct config cfg;
+    struct db *db;
+    struct jwt_verifier *jwt;
+    struct aws_client aws;
+    struct caller_cache callers;
+};
+
+/* Reads the configuration and makes the kept handles; connects nothing
+ * yet, so a worker starts while a backend is down. */
+cr_code app_init(struct app *app);
+void app_free(struct app *app);
+
+/* Answers one parsed request: preflight, route, body, caller, handler. */
+void app_handle(struct app *app, struct http_request *req,
+                struct http_response *res);
+
+#endif

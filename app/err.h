@@ -1,0 +1,27 @@
+/* err.h - the one result type every call in the project returns.
+ *
+ * A function that can fail returns cr_code; CR_OK is zero so `if (rc)`
+ * reads as "if it failed". Callers check every result and either handle it
+ * or pass it up unchanged. http_status_for() maps a code to the status a
+ * handler answers when it gives up. */
+#ifndef CRUDDUR_ERR_H
+#define CRUDDUR_ERR_H
+
+typedef enum cr_code {
+    CR_OK = 0,
+    CR_NOMEM,             /* allocation failed */
+    CR_INVALID,           /* the caller's input is malformed */
+    CR_NOT_FOUND,         /* the thing asked for does not exist */
+    CR_CONFLICT,          /* a conditional write lost (row exists / changed) */
+    CR_UNAUTHORIZED,      /* no token, or a token that does not verify */
+    CR_DB_UNAVAILABLE,    /* PostgreSQL unreachable */
+    CR_DDB_UNAVAILABLE,   /* DynamoDB unreachable or throttling past retries */
+    CR_AUTH_UNAVAILABLE,  /* Cognito JWKS unreachable */
+    CR_BACKEND,           /* a backend answered with an unexpected error */
+    CR_INTERNAL           /* a bug: an invariant of our own broke */
+} cr_code;
+
+/* Short snake_case name of a code, for logs. */
+const char *cr_strerror(cr_code rc);
+
+#endif

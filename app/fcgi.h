@@ -1,0 +1,21 @@
+/* fcgi.h - a FastCGI request in, a response out (libfcgi's FCGX API). */
+#ifndef CRUDDUR_FCGI_H
+#define CRUDDUR_FCGI_H
+
+#include <fcgiapp.h>
+
+#include "app/config.h"
+#include "app/http.h"
+
+/* Fills req from the FastCGI parameters and reads the body. When the
+ * request cannot be served (too large, truncated, bad target) sets the
+ * error on res and returns CR_INVALID. */
+cr_code fcgi_request_read(FCGX_Request *fr, struct http_request *req,
+                          struct http_response *res);
+
+/* Writes the status line, headers (CORS included) and body. */
+void fcgi_response_write(FCGX_Request *fr, const struct config *cfg,
+                         const struct http_request *req,
+                         const struct http_response *res);
+
+#endif

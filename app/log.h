@@ -1,0 +1,14 @@
+/* log.h - one line per event on stderr (lighttpd collects workers' stderr
+ * into its error log). Never pass a token or a message body. */
+#ifndef CRUDDUR_LOG_H
+#define CRUDDUR_LOG_H
+
+#if defined(__GNUC__)
+#define LOG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define LOG_PRINTF(a, b)
+#endif
+
+void log_line(const char *fmt, ...) LOG_PRINTF(1, 2);
+
+#endif

@@ -1,0 +1,70 @@
+/* main_cruddur.c - the FastCGI worker: set up once, then answer requests
+ * one at a time until the server stops us. */
+#include <curl/curl.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "app/fcgi.h"
+#include "app/log.h"
+
+static long
+main_elapsed_ms(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) * 1000L +
+           (now.tv_nsec - start->tv_nsec) / 1000000L;
+}
+
+/* One request: read, answer, write, log, forget. */
+static void
+main_serve(struct app *app, FCGX_Request *fr)
+{
+    struct http_request req;
+    struct http_response res;
+    struct timespec start;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    http_request_init(&req);
+    http_response_init(&res);
+    if (fcgi_request_read(fr, &req, &res) == CR_OK)
+        app_handle(app, &req, &res);
+    fcgi_response_write(fr, &app->cfg, &req, &res);
+    /* The path only: the query may hold a search term. */
+    log_line("%s %s %d %ldms", req.method, req.path ? req.path : "-",
+             res.status, main_elapsed_ms(&start));
+    http_response_free(&res);
+    http_request_free(&req);
+}
+
+int
+main(void)
+{
+    FCGX_Request fr;
+    struct app app;
+
+    /* A client that goes away mid-answer must not kill the worker. */
+    signal(SIGPIPE, SIG_IGN);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return 1;
+    if (app_init(&app) != CR_OK) {
+        log_line("worker not started: fix the setting named above");
+        return 1;
+    }
+    if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
+        log_line("libfcgi could not be initialised");
+        app_free(&app);
+        return 1;
+    }
+    while (FCGX_Accept_r(&fr) >= 0) {
+        main_serve(&app, &fr);
+        FCGX_Finish_r(&fr);
+    }
+    FCGX_Free(&fr, 1);
+    app_free(&app);
+    curl_global_cleanup();
+    return 0;
+}

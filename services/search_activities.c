@@ -1,0 +1,42 @@
+/* search_activities.c - GET /api/activities/search?term=T: unexpired
+ * activities whose message contains T as plain text. */
+#include <stdlib.h>
+
+#include "app/utf8.h"
+#include "services/input.h"
+#include "services/services.h"
+
+#define SEARCH_MAX_CHARS 280
+
+SERVICE(search_activities)
+{
+    const char *params[1];
+    char *term = NULL, *json = NULL;
+    cr_code rc;
+
+    http_error(res, 400, "search_term_invalid");
+    rc = http_query_param(req, "term", &term);
+    if (rc == CR_NOMEM) {
+        http_fail(res, rc);
+        goto out;
+    }
+    if (rc)
+        goto out;
+    if (term == NULL || !input_not_blank(term)) {
+        http_error(res, 422, "search_term_blank");
+        goto out;
+    }
+    if (utf8_count(term) > SEARCH_MAX_CHARS) {
+        http_error(res, 422, "search_term_exceed_max_chars");
+        goto out;
+    }
+    params[0] = term;
+    rc = db_fetch_text(app->db, DBQ_search_activities, 1, params, &json);
+    if (rc) {
+        http_fail(res, rc);
+        goto out;
+    }
+    http_raw(res, 200, json);
+out:
+    free(term);
+}

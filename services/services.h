@@ -1,0 +1,23 @@
+/* services.h - one handler per API route, one file per service (named as
+ * the Flask app's services). Each answers through res and nothing else. */
+#ifndef CRUDDUR_SERVICES_H
+#define CRUDDUR_SERVICES_H
+
+#include "app/app.h"
+#include "app/http.h"
+
+#define SERVICE(name) \
+    void name(struct app *app, struct http_request *req, \
+              struct http_response *res)
+
+SERVICE(health_check);
+SERVICE(home_activities);
+SERVICE(notifications_activities);
+SERVICE(search_activities);
+SERVICE(user_activities);
+SERVICE(show_activity);
+SERVICE(create_activity);
+SERVICE(create_reply);
+SERVICE(users_short);
+
+#endif

@@ -1,0 +1,49 @@
+-- Cruddur's PostgreSQL schema: users and their activities ("cruds").
+-- Loaded by scripts/db/schema-load; it drops what it creates, so loading it
+-- again gives an empty database of the current shape.
+
+DROP FUNCTION IF EXISTS public.activity_json;
+DROP TABLE IF EXISTS public.activities;
+DROP TABLE IF EXISTS public.users;
+
+CREATE TABLE public.users (
+  uuid            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  display_name    text NOT NULL CHECK (char_length(display_name) BETWEEN 1 AND 64),
+  -- The worker keeps handles in fixed 33-byte fields (app/user.h).
+  handle          text NOT NULL UNIQUE
+                  CHECK (handle ~ '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$'),
+  email           text NOT NULL,
+  cognito_user_id text UNIQUE,
+  created_at      timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE public.activities (
+  uuid                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  user_uuid              uuid NOT NULL REFERENCES public.users (uuid) ON DELETE CASCADE,
+  message                text NOT NULL,
+  replies_count          integer NOT NULL DEFAULT 0,
+  reposts_count          integer NOT NULL DEFAULT 0,
+  likes_count            integer NOT NULL DEFAULT 0,
+  reply_to_activity_uuid uuid REFERENCES public.activities (uuid) ON DELETE CASCADE,
+  expires_at             timestamptz NOT NULL,
+  created_at             timestamptz NOT NULL DEFAULT now()
+);
+
+-- The feeds: home (top-level, newest first), a user's (by author), the
+-- replies under an activity and the notifications (replies to one's own).
+CREATE INDEX activities_feed_idx ON public.activities (created_at DESC)
+  WHERE reply_to_activity_uuid IS NULL;
+CREATE INDEX activities_user_idx ON public.activities (user_uuid, created_at DESC);
+CREATE INDEX activities_reply_to_idx ON public.activities (reply_to_activity_uuid, created_at);
+
+-- An activity as the API shows it. Every query that answers activities
+-- builds them here, so the JSON shape is written once.
+CREATE FUNCTION public.activity_json(a public.activities, u public.users)
+RETURNS json LANGUAGE sql STABLE AS $$
+  SELECT json_build_object(
+    'uuid', a.uuid, 'display_name', u.display_name, 'handle', u.handle,
+    'message', a.message, 'replies_count', a.replies_count,
+    'reposts_count', a.reposts_count, 'likes_count', a.likes_count,
+    'reply_to_activity_uuid', a.reply_to_activity_uuid,
+    'expires_at', a.expires_at, 'created_at', a.created_at)
+$$;
