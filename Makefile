@@ -22,6 +22,13 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
             $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lfcgi
 
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 ifeq ($(SANITIZE),1)
 BUILD    := build-san
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -46,30 +53,35 @@ all: $(PROGS) $(TESTS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Every query in sql/queries/ becomes a C string and an enum constant.
 $(GEN)/db_queries.c $(GEN)/db_queries.h: $(SQL_SRC) scripts/gen-queries
-	scripts/gen-queries $(GEN) $(SQL_SRC)
+	@echo "  GEN   $(GEN)/db_queries.c"
+	$(Q)scripts/gen-queries $(GEN) $(SQL_SRC)
 
 $(BUILD)/obj/gen/db_queries.o: $(GEN)/db_queries.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB_OBJ) $(MAIN_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_SRC:%.c=$(BUILD)/obj/%.o): | $(GEN)/db_queries.h
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR    $@"
+	$(Q)ar rcs $@ $^
 
 define prog_rule
 $(BUILD)/$(patsubst main_%.c,%,$(notdir $(1))): $(BUILD)/obj/$(1:.c=.o) $(LIB)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	@echo "  LD    $$@"
+	$$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach f,$(MAIN_SRC),$(eval $(call prog_rule,$(f))))
 
 $(BUILD)/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	@echo "  LD    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 install:
 	scripts/install
