@@ -156,7 +156,7 @@ http_request_parse_body(struct http_request *req, struct http_response *res)
         return CR_INVALID;
     }
     j = json_loadb(req->body.data, req->body.len,
-                   JSON_REJECT_DUPLICATES, &jerr);
+                   JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (j == NULL) {
         http_error(res, 400, "invalid_json");
         return CR_INVALID;
