@@ -13,6 +13,9 @@ const struct route app_routes[] = {
     { "POST", "/api/activities",               create_activity,          ROUTE_SIGNED_IN },
     { "POST", "/api/activities/:uuid/reply",   create_reply,             ROUTE_SIGNED_IN },
     { "GET",  "/api/users/@:handle/short",     users_short,              ROUTE_PUBLIC },
+    { "GET",  "/api/message_groups",           message_groups,           ROUTE_SIGNED_IN },
+    { "GET",  "/api/messages/:uuid",           messages,                 ROUTE_SIGNED_IN },
+    { "POST", "/api/messages",                 create_message,           ROUTE_SIGNED_IN },
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -19,5 +19,8 @@ SERVICE(show_activity);
 SERVICE(create_activity);
 SERVICE(create_reply);
 SERVICE(users_short);
+SERVICE(message_groups);
+SERVICE(messages);
+SERVICE(create_message);
 
 #endif

@@ -1,0 +1,31 @@
+/* message_group_access.h - what the message services share: one DynamoDB
+ * call with its failure logged, and "which of the caller's group rows is
+ * this conversation" (the participant rule of SPEC section 3). */
+#ifndef CRUDDUR_MESSAGE_GROUP_ACCESS_H
+#define CRUDDUR_MESSAGE_GROUP_ACCESS_H
+
+#include <jansson.h>
+
+#include "app/app.h"
+#include "aws/msg_model.h"
+
+/* aws_call on DynamoDB; a failure is logged (type only, never a body).
+ * Codes as aws_error_code(): CR_CONFLICT for a lost condition,
+ * CR_DDB_UNAVAILABLE after the client's retries. */
+cr_code mgroup_ddb(struct app *app, const char *target, json_t *req,
+                   json_t **resp);
+
+/* The row of group_uuid that belongs to owner_uuid, into *mine.
+ * CR_NOT_FOUND when the group does not exist or owner is not one of its
+ * participants: both are the same answer to a caller. mine->message is
+ * NULL on return (the text lived in a freed response). */
+cr_code mgroup_of_participant(struct app *app, const char *owner_uuid,
+                              const char *group_uuid,
+                              struct msg_group_row *mine);
+
+/* Owner's group row of the conversation with other_uuid (every page of
+ * pattern B, read consistently), or CR_NOT_FOUND. mine->message is NULL. */
+cr_code mgroup_with_user(struct app *app, const char *owner_uuid,
+                         const char *other_uuid, struct msg_group_row *mine);
+
+#endif

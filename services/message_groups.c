@@ -1,0 +1,52 @@
+/* message_groups.c - GET /api/message_groups: the caller's conversations,
+ * most recent first (pattern B), each named by the other participant. */
+#include "app/log.h"
+#include "services/message_group_access.h"
+#include "services/services.h"
+
+#define MESSAGE_GROUPS_LIMIT 20
+
+static cr_code
+message_groups_append(json_t *out, json_t *item)
+{
+    struct msg_group_row g;
+
+    if (msg_group_from_item(item, &g)) {
+        /* Written by another client, not to our layout: skip, not fail. */
+        log_line("message_groups: skipped a malformed group row");
+        return CR_OK;
+    }
+    return json_array_append_new(out, json_pack(
+        "{s:s, s:s, s:s, s:s, s:s}", "uuid", g.group_uuid,
+        "display_name", g.user_display_name, "handle", g.user_handle,
+        "message", g.message, "created_at", g.sk)) ? CR_NOMEM : CR_OK;
+}
+
+SERVICE(message_groups)
+{
+    json_t *q = NULL, *resp = NULL, *items, *item, *out = NULL;
+    size_t i;
+    cr_code rc;
+
+    if ((rc = msg_req_list_groups(app->cfg.aws.table, req->caller.uuid,
+                                  MESSAGE_GROUPS_LIMIT, &q)) ||
+        (rc = mgroup_ddb(app, "Query", q, &resp)) ||
+        (rc = msg_resp_items(resp, &items)))
+        goto out;
+    rc = CR_NOMEM;
+    if ((out = json_array()) == NULL)
+        goto out;
+    rc = CR_OK;
+    json_array_foreach(items, i, item) {
+        if ((rc = message_groups_append(out, item)))
+            goto out;
+    }
+    http_json(res, 200, out);
+    out = NULL;
+out:
+    if (rc)
+        http_fail(res, rc);
+    json_decref(q);
+    json_decref(resp);
+    json_decref(out);
+}

@@ -1,0 +1,121 @@
+/* messages.c - GET /api/messages/GROUP_UUID[?before=TIME][&limit=N]: a
+ * conversation's messages, oldest first, for its participants only
+ * (pattern A: the newest `limit` older than `before`, reversed). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/log.h"
+#include "app/uuid.h"
+#include "services/message_group_access.h"
+#include "services/services.h"
+
+#define MESSAGES_LIMIT_DEFAULT 20
+#define MESSAGES_LIMIT_MAX     100
+
+/* "1".."100" exactly: no sign, no blanks, no leading zero. */
+static int
+messages_parse_limit(const char *s, int *limit)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 3 || s[0] == '0' || strspn(s, "0123456789") != n)
+        return 0;
+    *limit = atoi(s);
+    return *limit <= MESSAGES_LIMIT_MAX;
+}
+
+/* ?before= and ?limit=; on failure the response holds the error. */
+static cr_code
+messages_query(const struct http_request *req, struct http_response *res,
+               char **before, int *limit)
+{
+    char *lim = NULL;
+    int64_t usec;
+    cr_code rc;
+
+    *limit = MESSAGES_LIMIT_DEFAULT;
+    if ((rc = http_query_param(req, "before", before)) ||
+        (rc = http_query_param(req, "limit", &lim))) {
+        if (rc == CR_NOMEM)
+            http_fail(res, rc);
+        else
+            http_error(res, 400, "invalid_query");
+        goto out;
+    }
+    rc = CR_INVALID;
+    if (*before && msg_time_parse(*before, &usec)) {
+        http_error(res, 400, "invalid_before");
+        goto out;
+    }
+    if (lim && !messages_parse_limit(lim, limit)) {
+        http_error(res, 422, "limit_invalid");
+        goto out;
+    }
+    rc = CR_OK;
+out:
+    free(lim);
+    return rc;
+}
+
+static cr_code
+messages_append(json_t *out, json_t *item)
+{
+    struct msg_row m;
+
+    if (msg_from_item(item, &m)) {
+        log_line("messages: skipped a malformed message row");
+        return CR_OK;
+    }
+    return json_array_append_new(out, json_pack(
+        "{s:s, s:s, s:s, s:s, s:s}", "uuid", m.message_uuid,
+        "display_name", m.user_display_name, "handle", m.user_handle,
+        "message", m.message, "created_at", m.sk)) ? CR_NOMEM : CR_OK;
+}
+
+SERVICE(messages)
+{
+    const char *group = req->params[0];
+    struct msg_group_row mine;
+    json_t *q = NULL, *resp = NULL, *items, *out = NULL;
+    char *before = NULL;
+    size_t i;
+    int limit;
+    cr_code rc;
+
+    if (!uuid_valid(group)) {
+        http_error(res, 400, "invalid_uuid");
+        return;
+    }
+    if (messages_query(req, res, &before, &limit))
+        goto done;
+    rc = mgroup_of_participant(app, req->caller.uuid, group, &mine);
+    if (rc == CR_NOT_FOUND) {
+        http_error(res, 404, "message_group_not_found");
+        goto done;
+    }
+    if (rc ||
+        (rc = msg_req_list_messages(app->cfg.aws.table, group, limit, before,
+                                    &q)) ||
+        (rc = mgroup_ddb(app, "Query", q, &resp)) ||
+        (rc = msg_resp_items(resp, &items)))
+        goto out;
+    rc = CR_NOMEM;
+    if ((out = json_array()) == NULL)
+        goto out;
+    /* The query reads newest first; the answer is oldest first. */
+    rc = CR_OK;
+    for (i = json_array_size(items); i > 0 && rc == CR_OK; i--)
+        rc = messages_append(out, json_array_get(items, i - 1));
+    if (rc == CR_OK) {
+        http_json(res, 200, out);
+        out = NULL;
+    }
+out:
+    if (rc)
+        http_fail(res, rc);
+done:
+    free(before);
+    json_decref(q);
+    json_decref(resp);
+    json_decref(out);
+}
