@@ -1,4 +1,5 @@
 /* httpc.c - one HTTP request on a kept libcurl easy handle. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/httpc.h"
@@ -20,6 +21,18 @@ httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
         return 0;  /* makes libcurl abort the transfer */
     }
     return n;
+}
+
+/* Debian's libcurl looks for CA certificates where Debian keeps them. Where
+ * that path does not exist (the Lambda zip on Amazon Linux ships its own
+ * bundle), CURL_CA_BUNDLE names the file, as it does for the curl tool. */
+static void
+httpc_set_ca_bundle(CURL *h)
+{
+    const char *ca = getenv("CURL_CA_BUNDLE");
+
+    if (ca != NULL && *ca != '\0')
+        curl_easy_setopt(h, CURLOPT_CAINFO, ca);
 }
 
 static void
@@ -45,6 +58,7 @@ httpc_perform(CURL *h, const struct httpc_req *r, long *status,
     /* Reset clears the last request's options but keeps the connection
      * cache, so the next call to the same host reuses the socket. */
     curl_easy_reset(h);
+    httpc_set_ca_bundle(h);
     curl_easy_setopt(h, CURLOPT_URL, r->url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
