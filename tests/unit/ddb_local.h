@@ -135,6 +135,10 @@ ddb_local_start(struct ddb_local *d, const char *table)
             dup2(null, 1);
             dup2(null, 2);
         }
+        /* DynamoDB Local writes a metadata file into its working folder,
+         * even in memory: keep it out of the checkout. */
+        if (chdir("/tmp") != 0)
+            _exit(127);
         execlp("java", "java", lib, "-jar", jar, "-inMemory", "-port", port,
                "-disableTelemetry", (char *)NULL);
         _exit(127);
