@@ -137,7 +137,9 @@ ddb_local_start(struct ddb_local *d, const char *table)
         }
         /* DynamoDB Local writes a metadata file into its working folder,
          * even in memory: keep it out of the checkout. */
-        if (chdir("/tmp") != 0)
+        const char *tmp = getenv("TMPDIR");
+
+        if (chdir(tmp && *tmp ? tmp : P_tmpdir) != 0)
             _exit(127);
         execlp("java", "java", lib, "-jar", jar, "-inMemory", "-port", port,
                "-disableTelemetry", (char *)NULL);
