@@ -6,6 +6,7 @@
 #   make SANITIZE=1    build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make CC=clang      build with clang
 #   make lambda        the stream processor as an AWS Lambda zip
+#   make fuzz          every libFuzzer harness for FUZZ_SECONDS (60) each
 #
 # Every .c under app/, services/ and aws/ goes into one static library,
 # except files named main_NAME.c: each of those becomes the program
@@ -36,6 +37,17 @@ CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
+# The libFuzzer harnesses (tests/fuzz/fuzz_NAME.c -> build-fuzz/fuzz_NAME)
+# need clang; the library is built with coverage hooks but no main.
+ifeq ($(FUZZ),1)
+BUILD    := build-fuzz
+CC       := clang
+CFLAGS   += -fsanitize=fuzzer-no-link,address,undefined \
+            -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=fuzzer,address,undefined
+endif
+FUZZ_SECONDS ?= 60
+
 ALL_SRC  := $(wildcard app/*.c services/*.c aws/*.c)
 MAIN_SRC := $(filter %.c,$(foreach f,$(ALL_SRC),$(if $(filter main_%,$(notdir $(f))),$(f))))
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(ALL_SRC))
@@ -47,8 +59,9 @@ PROGS    := $(foreach f,$(MAIN_SRC),$(BUILD)/$(patsubst main_%.c,%,$(notdir $(f)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all run test unit e2e install clean lambda bench fuzz
+.PHONY: all run test unit e2e install clean lambda bench fuzz fuzzers
 all: $(PROGS) $(TESTS)
 
 $(BUILD)/obj/%.o: %.c
@@ -57,7 +70,7 @@ $(BUILD)/obj/%.o: %.c
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Every query in sql/queries/ becomes a C string and an enum constant.
-$(GEN)/db_queries.c $(GEN)/db_queries.h: $(SQL_SRC) scripts/gen-queries
+$(GEN)/db_queries.c $(GEN)/db_queries.h &: $(SQL_SRC) scripts/gen-queries
 	@echo "  GEN   $(GEN)/db_queries.c"
 	$(Q)scripts/gen-queries $(GEN) $(SQL_SRC)
 
@@ -65,7 +78,8 @@ $(BUILD)/obj/gen/db_queries.o: $(GEN)/db_queries.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(LIB_OBJ) $(MAIN_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_SRC:%.c=$(BUILD)/obj/%.o): | $(GEN)/db_queries.h
+$(LIB_OBJ) $(MAIN_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_SRC:%.c=$(BUILD)/obj/%.o) \
+$(FUZZ_SRC:%.c=$(BUILD)/obj/%.o): | $(GEN)/db_queries.h
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -82,6 +96,16 @@ $(foreach f,$(MAIN_SRC),$(eval $(call prog_rule,$(f))))
 $(BUILD)/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB)
 	@echo "  LD    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# `make fuzzers FUZZ=1` only builds them; scripts/fuzz builds and runs.
+fuzzers: $(FUZZERS)
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 install:
 	scripts/install

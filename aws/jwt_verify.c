@@ -126,7 +126,9 @@ jwt_split(const char *tok, size_t off[3], size_t len[3])
         len[i] = dot ? (size_t)(dot - p) : strlen(p);
         if (len[i] == 0)
             return -1;
-        p = dot + 1;
+        /* Not past the last part: NULL + 1 is undefined behaviour. */
+        if (dot)
+            p = dot + 1;
     }
     return 0;
 }
