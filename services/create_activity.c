@@ -29,9 +29,7 @@ create_activity_interval(const char *ttl)
 SERVICE(create_activity)
 {
     const char *message, *ttl, *params[3];
-    char *json = NULL;
     int ok;
-    cr_code rc;
 
     ok = input_text(req, res, "message", ACTIVITY_MAX_CHARS, &message);
     ok &= input_text(req, res, "ttl", 32, &ttl);
@@ -44,10 +42,5 @@ SERVICE(create_activity)
     params[0] = req->caller.uuid;
     params[1] = message;
     params[2] = create_activity_interval(ttl);
-    rc = db_fetch_text(app->db, DBQ_create_activity, 3, params, &json);
-    if (rc || json == NULL) {
-        http_fail(res, rc ? rc : CR_INTERNAL);
-        return;
-    }
-    http_raw(res, 200, json);
+    service_answer_query(app, res, DBQ_create_activity, 3, params, NULL);
 }

@@ -9,8 +9,6 @@
 SERVICE(create_reply)
 {
     const char *message, *params[3];
-    char *json = NULL;
-    cr_code rc;
 
     if (!uuid_valid(req->params[0])) {
         http_error(res, 400, "invalid_uuid");
@@ -21,14 +19,7 @@ SERVICE(create_reply)
     params[0] = req->caller.uuid;
     params[1] = req->params[0];
     params[2] = message;
-    rc = db_fetch_text(app->db, DBQ_create_reply, 3, params, &json);
-    if (rc) {
-        http_fail(res, rc);
-        return;
-    }
-    if (json == NULL) {
-        http_error(res, 404, "activity_not_found");
-        return;
-    }
-    http_raw(res, 200, json);
+    /* No row: the parent is absent or expired. */
+    service_answer_query(app, res, DBQ_create_reply, 3, params,
+                         "activity_not_found");
 }

@@ -4,14 +4,6 @@
 
 SERVICE(home_activities)
 {
-    char *json = NULL;
-    cr_code rc;
-
     (void)req;
-    rc = db_fetch_text(app->db, DBQ_home_activities, 0, NULL, &json);
-    if (rc) {
-        http_fail(res, rc);
-        return;
-    }
-    http_raw(res, 200, json);
+    service_answer_query(app, res, DBQ_home_activities, 0, NULL, NULL);
 }

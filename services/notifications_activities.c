@@ -5,14 +5,7 @@
 SERVICE(notifications_activities)
 {
     const char *params[1] = { req->caller.uuid };
-    char *json = NULL;
-    cr_code rc;
 
-    rc = db_fetch_text(app->db, DBQ_notifications_activities, 1, params,
-                       &json);
-    if (rc) {
-        http_fail(res, rc);
-        return;
-    }
-    http_raw(res, 200, json);
+    service_answer_query(app, res, DBQ_notifications_activities, 1, params,
+                         NULL);
 }

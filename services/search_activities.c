@@ -11,7 +11,7 @@
 SERVICE(search_activities)
 {
     const char *params[1];
-    char *term = NULL, *json = NULL;
+    char *term = NULL;
     cr_code rc;
 
     http_error(res, 400, "search_term_invalid");
@@ -31,12 +31,7 @@ SERVICE(search_activities)
         goto out;
     }
     params[0] = term;
-    rc = db_fetch_text(app->db, DBQ_search_activities, 1, params, &json);
-    if (rc) {
-        http_fail(res, rc);
-        goto out;
-    }
-    http_raw(res, 200, json);
+    service_answer_query(app, res, DBQ_search_activities, 1, params, NULL);
 out:
     free(term);
 }

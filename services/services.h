@@ -6,6 +6,14 @@
 #include "app/app.h"
 #include "app/http.h"
 
+/* Runs query q, whose one row holds the answer already as JSON (built by
+ * PostgreSQL), and answers it with 200. A query that returns no row
+ * answers 404 not_found_code; a failure answers what http_fail() says. */
+void service_answer_query(struct app *app, struct http_response *res,
+                          enum db_query q, int nparams,
+                          const char *const *params,
+                          const char *not_found_code);
+
 #define SERVICE(name) \
     void name(struct app *app, struct http_request *req, \
               struct http_response *res)
