@@ -2,6 +2,7 @@
  * preflight -> route -> body -> caller -> handler. */
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "app/log.h"
@@ -14,6 +15,7 @@ app_init(struct app *app)
     cr_code rc;
 
     memset(app, 0, sizeof(*app));
+    app->pid = (int)getpid();
     rc = config_load(&app->cfg);
     if (rc)
         return rc;
@@ -60,8 +62,16 @@ app_authenticate(struct app *app, const struct route *route,
     if (route->auth == ROUTE_PUBLIC ||
         (route->auth == ROUTE_OPTIONAL && req->authorization == NULL))
         return CR_OK;
-    rc = jwt_verify_bearer(app->jwt, req->authorization, now, sub,
-                           sizeof(sub), &why);
+    if (auth_cache_get(&app->tokens, req->authorization, now, sub,
+                       sizeof(sub))) {
+        rc = CR_OK;
+    } else {
+        rc = jwt_verify_bearer(app->jwt, req->authorization, now, sub,
+                               sizeof(sub), &why);
+        if (rc == CR_OK)
+            auth_cache_put(&app->tokens, req->authorization, sub, now,
+                           JWT_SKEW_SECS);
+    }
     if (rc == CR_OK) {
         rc = caller_lookup(&app->callers, app->db, sub, now, &req->caller);
         why = "user_not_registered";

@@ -1,9 +1,11 @@
 /* app.h - what one worker keeps across requests: its settings, its
  * PostgreSQL connection, its token verifier (with the JWKS cache), its AWS
- * client and its cache of recent callers. Nothing else outlives a request. */
+ * client, its cache of recently verified tokens and its cache of recent
+ * callers. Nothing else outlives a request. */
 #ifndef CRUDDUR_APP_H
 #define CRUDDUR_APP_H
 
+#include "app/auth_cache.h"
 #include "app/caller.h"
 #include "app/config.h"
 #include "app/db.h"
@@ -17,7 +19,9 @@ struct app {
     struct db *db;
     struct jwt_verifier *jwt;
     struct aws_client aws;
+    struct auth_cache tokens;
     struct caller_cache callers;
+    int pid;                    /* for the access log, read once */
 };
 
 /* Reads the configuration and makes the kept handles; connects nothing

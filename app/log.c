@@ -6,6 +6,22 @@
 
 #include "log.h"
 
+/* One write per line so lines from several workers do not interleave. */
+static void
+log_write(char *buf, size_t size)
+{
+    size_t len = strlen(buf);
+    if (len < size - 1) {
+        buf[len++] = '\n';
+    } else {
+        buf[size - 2] = '\n';
+        len = size - 1;
+    }
+    if (write(STDERR_FILENO, buf, len) < 0) {
+        /* Nowhere left to report a failed log write. */
+    }
+}
+
 void
 log_line(const char *fmt, ...)
 {
@@ -19,15 +35,16 @@ log_line(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
     va_end(ap);
-    /* One write per line so lines from several workers do not interleave. */
-    size_t len = strlen(buf);
-    if (len < sizeof(buf) - 1) {
-        buf[len++] = '\n';
-    } else {
-        buf[sizeof(buf) - 2] = '\n';
-        len = sizeof(buf) - 1;
-    }
-    if (write(STDERR_FILENO, buf, len) < 0) {
-        /* Nowhere left to report a failed log write. */
-    }
+    log_write(buf, sizeof(buf));
+}
+
+void
+log_access(int pid, const char *method, const char *path, int status,
+           long ms)
+{
+    char buf[512];
+
+    snprintf(buf, sizeof(buf), "cruddur[%d]: %s %.400s %d %ldms", pid,
+             method, path ? path : "-", status, ms);
+    log_write(buf, sizeof(buf));
 }

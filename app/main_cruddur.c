@@ -33,9 +33,10 @@ main_serve(struct app *app, FCGX_Request *fr)
     if (fcgi_request_read(fr, &req, &res) == CR_OK)
         app_handle(app, &req, &res);
     fcgi_response_write(fr, &app->cfg, &req, &res);
-    /* The path only: the query may hold a search term. */
-    log_line("%s %s %d %ldms", req.method, req.path ? req.path : "-",
-             res.status, main_elapsed_ms(&start));
+    /* One line a request: the path only, as the query may hold a search
+     * term; never a token or a body. */
+    log_access(app->pid, req.method, req.path, res.status,
+               main_elapsed_ms(&start));
     http_response_free(&res);
     http_request_free(&req);
 }

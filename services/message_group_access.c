@@ -12,6 +12,11 @@ mgroup_ddb(struct app *app, const char *target, json_t *req, json_t **resp)
     cr_code rc;
 
     rc = aws_call(&app->aws, AWS_DYNAMODB, target, req, resp, &err);
+    /* ResourceNotFoundException names a missing table or index, never a
+     * missing item: the backend is not there for us (e.g. a DynamoDB Local
+     * restarted empty), which the caller must see as 503, not 404. */
+    if (rc == CR_NOT_FOUND)
+        rc = CR_DDB_UNAVAILABLE;
     if (rc && rc != CR_CONFLICT)
         log_line("messages: DynamoDB %s failed: %s (status %ld%s%s)",
                  target, cr_strerror(rc), err.status, err.type[0] ? " " : "",
