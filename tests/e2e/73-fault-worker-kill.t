@@ -1,0 +1,102 @@
+# Fault: workers SIGKILLed mid-request, one after another, while clients
+# post activities and messages and read. The requests a killed worker held
+# (the one it was serving, and any lighttpd had already queued on that
+# worker's socket) cannot be answered by it: lighttpd answers them with its
+# own 500 (text/html; lighttpd 1.4 has no setting to make that a 502). Every
+# failure comes right after a kill, a few per kill at most; never a
+# worker's JSON 500, never a hang. lighttpd spawns replacements; every post
+# answered 200 is stored and listed.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use Time::HiRes qw(time sleep);
+use CruddurTest;
+use CruddurLoad;
+use CruddurFault;
+use CruddurHard qw(worker_pids wait_until);
+
+my $want = $ENV{CRUDDUR_WORKERS} || 4;
+my @who = qw(andrewbrown bayko);
+token($_) for @who;
+my $tag = "fault-kill-$$";
+my ($group) = map { $_->{uuid} } grep { $_->{handle} eq 'bayko' }
+    @{ api(GET => '/api/message_groups', token => 'andrewbrown')->{json} || [] };
+$group //= api(POST => '/api/messages', token => 'andrewbrown',
+               json => { message => "$tag start", handle => 'bayko' })->{json}{message_group_uuid};
+ok $group, 'a conversation to post into' or BAIL_OUT('no conversation');
+
+# A worker is "busy" when it is running, not sleeping in accept().
+sub busy_worker {
+    for my $pid (split /,/, worker_pids()) {
+        open(my $fh, '<', "/proc/$pid/stat") or next;
+        my ($state) = (<$fh> // '') =~ /\)\s+(\S)/;
+        return $pid if defined $state && $state eq 'R';
+        open(my $wc, '<', "/proc/$pid/wchan") or next;
+        my $wchan = <$wc> // '';
+        return $pid if $wchan !~ /accept|^0$/;   # waiting on a backend, i.e. mid-request
+    }
+    return;
+}
+
+my $kills = 6;
+my (@killed, @kill_times);
+my $f = fault_run(
+    name    => 'workers SIGKILLed mid-request',
+    clients => 6,
+    request => sub {
+        my ($c, $n) = @_;
+        my $who = $who[$c % 2];
+        return (POST => '/api/activities', token => $who, json => { message => "$tag $c.$n", ttl => '1-hour' })
+            if $n % 3 == 0;
+        return (POST => '/api/messages', token => $who, json => { message => "$tag $c.$n", message_group_uuid => $group })
+            if $n % 3 == 1;
+        return (GET => '/api/activities/notifications', token => $who);
+    },
+    break   => sub {
+        for (1 .. $kills) {
+            my $pid;
+            wait_until(sub { $pid = busy_worker() }, 3);
+            $pid //= (split /,/, worker_pids())[0] or die "no worker to kill\n";
+            kill 'KILL', $pid;
+            push @killed, $pid;
+            push @kill_times, time;
+            sleep 0.7;
+        }
+    },
+    outage  => 0,
+    restore => sub {
+        wait_until(sub { my @w = split /,/, worker_pids(); @w == $want && !grep { my $p = $_; grep { $_ == $p } @killed } @w }, 20)
+            or die "lighttpd did not replace the workers\n";
+    },
+    # lighttpd's own answer for a request whose worker died (not JSON).
+    allowed => { 502 => qr/^not_json$/, 503 => qr/^not_json$/, 500 => qr/^not_json$/ },
+);
+fault_checks($f);
+my @r = @{ $f->{results} };
+my @failed = grep { $_->{status} != 200 } @r;
+my @unexplained = grep { my $x = $_; !grep { $x->{t0} <= $_ + 0.05 && $x->{t1} >= $_ - 0.05 } @kill_times } @failed;
+is scalar(@unexplained), 0, 'every failed request was in flight at a kill';
+cmp_ok scalar(@failed), '<=', 3 * $kills, scalar(@failed) . " requests failed for $kills kills";
+my @w = split /,/, worker_pids();
+is scalar(@w), $want, "$want workers again";
+
+my @acts = grep { $_->{method} eq 'POST' && $_->{path} eq '/api/activities' && $_->{status} == 200 } @r;
+my %stored = map { $_ => 1 } split /\n/, sql_value("SELECT uuid FROM activities WHERE message LIKE '$tag %'");
+is scalar(grep { !$stored{ $_->{uuid} } } @acts), 0, scalar(@acts) . ' acknowledged activities, all stored';
+my @msgs = grep { $_->{path} eq '/api/messages' && $_->{status} == 200 } @r;
+my %listed;
+my $before;
+for (;;) {
+    my $path = "/api/messages/$group?limit=100" . (defined $before ? '&before=' . ($before =~ s/\+/%2B/gr) : '');
+    my $page = api(GET => $path, token => 'andrewbrown')->{json};
+    last unless ref $page eq 'ARRAY';
+    $listed{ $_->{uuid} } = 1 for @$page;
+    last if @$page < 100 || !grep { !$listed{ $_->{uuid} } } @msgs;
+    $before = $page->[0]{created_at};
+}
+is scalar(grep { !$listed{ $_->{uuid} } } @msgs), 0, scalar(@msgs) . ' acknowledged messages, all listed';
+fault_report($f, kills => $kills, failed_per_kill => sprintf('%.1f', @failed / $kills), acked_writes => @acts + @msgs, lost => 0 + grep({ !$stored{ $_->{uuid} } } @acts));
+
+done_testing;
