@@ -323,6 +323,17 @@ out:
     return rc;
 }
 
+static int
+poll_all_drained(const struct stream_poller *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->nshards; i++)
+        if (!p->shards[i].closed_done)
+            return 0;
+    return p->nshards > 0;
+}
+
 cr_code
 stream_poller_pass(struct stream_poller *p, size_t *records)
 {
@@ -342,6 +353,14 @@ stream_poller_pass(struct stream_poller *p, size_t *records)
             continue;
         if ((rc = poll_shard(p, s, records)))
             goto out;
+    }
+    /* A stream whose every shard is closed and read to the end has ended:
+     * its table was deleted (and maybe made again) or its stream turned
+     * off. Start over from ListStreams, which names the newest stream. */
+    if (rc == CR_OK && poll_all_drained(p)) {
+        log_line("stream: %s has ended; looking for a newer one",
+                 p->stream_arn);
+        poll_forget(p);
     }
 out:
     if (rc)
