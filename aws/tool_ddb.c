@@ -123,54 +123,56 @@ tool_wait_active(struct tool *t)
     return rc;
 }
 
+/* One table-level call (req is consumed). 0 when it did its work, 1 when
+ * it answered `already` (the table is as wanted already: says so), -1 on
+ * any other failure (printed). */
 static int
-tool_schema_load(struct tool *t)
+tool_table_call(struct tool *t, const char *target, json_t *req,
+                cr_code already, const char *already_note)
 {
-    json_t *req = tool_table_spec(t->aws.env.table), *resp = NULL;
+    json_t *resp = NULL;
     struct aws_error err;
     cr_code rc;
 
     if (req == NULL)
-        return 1;
-    rc = aws_call(&t->aws, AWS_DYNAMODB, "CreateTable", req, &resp, &err);
+        return -1;
+    rc = aws_call(&t->aws, AWS_DYNAMODB, target, req, &resp, &err);
     json_decref(req);
     json_decref(resp);
-    if (rc == CR_CONFLICT) {
-        printf("table %s already exists\n", t->aws.env.table);
-        return 0;
-    }
-    if (rc) {
-        fprintf(stderr, "cruddur-aws: CreateTable: %s %s\n", err.type,
-                err.message);
+    if (rc == already) {
+        printf("table %s %s\n", t->aws.env.table, already_note);
         return 1;
     }
+    if (rc) {
+        fprintf(stderr, "cruddur-aws: %s: %s %s\n", target, err.type,
+                err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+tool_schema_load(struct tool *t)
+{
+    int r = tool_table_call(t, "CreateTable",
+                            tool_table_spec(t->aws.env.table),
+                            CR_CONFLICT, "already exists");
+
+    if (r != 0)
+        return r < 0;
     return tool_wait_active(t);
 }
 
 static int
 tool_drop(struct tool *t)
 {
-    json_t *req = json_pack("{s:s}", "TableName", t->aws.env.table);
-    json_t *resp = NULL;
-    struct aws_error err;
-    cr_code rc;
+    int r = tool_table_call(t, "DeleteTable",
+                            json_pack("{s:s}", "TableName", t->aws.env.table),
+                            CR_NOT_FOUND, "does not exist");
 
-    if (req == NULL)
-        return 1;
-    rc = aws_call(&t->aws, AWS_DYNAMODB, "DeleteTable", req, &resp, &err);
-    json_decref(req);
-    json_decref(resp);
-    if (rc == CR_NOT_FOUND) {
-        printf("table %s does not exist\n", t->aws.env.table);
-        return 0;
-    }
-    if (rc) {
-        fprintf(stderr, "cruddur-aws: DeleteTable: %s %s\n", err.type,
-                err.message);
-        return 1;
-    }
-    printf("table %s dropped\n", t->aws.env.table);
-    return 0;
+    if (r == 0)
+        printf("table %s dropped\n", t->aws.env.table);
+    return r < 0;
 }
 
 static int

@@ -145,6 +145,7 @@ create_message_add(struct app *app, struct http_request *req,
     const char *text, *g = json_string_value(group);
     struct msg_group_row mine;
     struct msg_row m;
+    json_t *answer;
     cr_code rc;
 
     if (g == NULL || !uuid_valid(g)) {
@@ -166,12 +167,14 @@ create_message_add(struct app *app, struct http_request *req,
         http_fail(res, rc);
         return;
     }
-    http_json(res, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
-                                  "message_group_uuid", m.group_uuid,
-                                  "uuid", m.message_uuid,
-                                  "display_name", m.user_display_name,
-                                  "handle", m.user_handle,
-                                  "message", m.message, "created_at", m.sk));
+    answer = mgroup_entry_json(m.message_uuid, m.user_display_name,
+                               m.user_handle, m.message, m.sk);
+    if (answer && json_object_set_new(answer, "message_group_uuid",
+                                      json_string(m.group_uuid))) {
+        json_decref(answer);
+        answer = NULL;
+    }
+    http_json(res, 200, answer);
 }
 
 /* {"message", "handle"}: reuses the caller's group with that user, or

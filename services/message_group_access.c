@@ -134,3 +134,13 @@ mgroup_with_user(struct app *app, const char *owner_uuid,
 {
     return mgroup_scan(app, owner_uuid, MGROUP_OTHER_USER, other_uuid, mine);
 }
+
+json_t *
+mgroup_entry_json(const char *uuid, const char *display_name,
+                  const char *handle, const char *message,
+                  const char *created_at)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "uuid", uuid,
+                     "display_name", display_name, "handle", handle,
+                     "message", message, "created_at", created_at);
+}

@@ -28,4 +28,11 @@ cr_code mgroup_of_participant(struct app *app, const char *owner_uuid,
 cr_code mgroup_with_user(struct app *app, const char *owner_uuid,
                          const char *other_uuid, struct msg_group_row *mine);
 
+/* The API's shape of a conversation entry and of a message: {"uuid",
+ * "display_name", "handle", "message", "created_at"} (a new reference, or
+ * NULL when out of memory). */
+json_t *mgroup_entry_json(const char *uuid, const char *display_name,
+                          const char *handle, const char *message,
+                          const char *created_at);
+
 #endif

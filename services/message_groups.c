@@ -16,10 +16,9 @@ message_groups_append(json_t *out, json_t *item)
         log_line("message_groups: skipped a malformed group row");
         return CR_OK;
     }
-    return json_array_append_new(out, json_pack(
-        "{s:s, s:s, s:s, s:s, s:s}", "uuid", g.group_uuid,
-        "display_name", g.user_display_name, "handle", g.user_handle,
-        "message", g.message, "created_at", g.sk)) ? CR_NOMEM : CR_OK;
+    return json_array_append_new(out, mgroup_entry_json(
+        g.group_uuid, g.user_display_name, g.user_handle, g.message,
+        g.sk)) ? CR_NOMEM : CR_OK;
 }
 
 SERVICE(message_groups)

@@ -66,10 +66,9 @@ messages_append(json_t *out, json_t *item)
         log_line("messages: skipped a malformed message row");
         return CR_OK;
     }
-    return json_array_append_new(out, json_pack(
-        "{s:s, s:s, s:s, s:s, s:s}", "uuid", m.message_uuid,
-        "display_name", m.user_display_name, "handle", m.user_handle,
-        "message", m.message, "created_at", m.sk)) ? CR_NOMEM : CR_OK;
+    return json_array_append_new(out, mgroup_entry_json(
+        m.message_uuid, m.user_display_name, m.user_handle, m.message,
+        m.sk)) ? CR_NOMEM : CR_OK;
 }
 
 SERVICE(messages)
