@@ -102,7 +102,9 @@ fcgi_response_write(FCGX_Request *fr, const struct config *cfg,
                     const struct http_request *req,
                     const struct http_response *res)
 {
-    char *body = res->status == 204 ? NULL : http_response_body(res);
+    char *owned = NULL;
+    const char *body = res->status == 204 ? NULL
+                                          : http_response_body(res, &owned);
     size_t len = body ? strlen(body) : 0;
 
     FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status,
@@ -118,5 +120,5 @@ fcgi_response_write(FCGX_Request *fr, const struct config *cfg,
     FCGX_PutS("\r\n", fr->out);
     if (body && !req->head)
         FCGX_PutStr(body, (int)len, fr->out);
-    free(body);
+    free(owned);
 }

@@ -80,8 +80,11 @@ void http_fail(struct http_response *res, cr_code rc);
 void http_json(struct http_response *res, int status, json_t *body);
 void http_raw(struct http_response *res, int status, char *raw);
 
-/* The serialised body of a response (allocated), or NULL for none. */
-char *http_response_body(const struct http_response *res);
+/* The serialised body of a response, or NULL for none. *owned is what the
+ * caller must free(): NULL when the body is the response's own raw text,
+ * which is passed through without a copy (the PostgreSQL answers). */
+const char *http_response_body(const struct http_response *res,
+                               char **owned);
 /* Reason phrase for a status. */
 const char *http_status_text(int status);
 

@@ -94,22 +94,23 @@ http_raw(struct http_response *res, int status, char *raw)
     res->raw = raw;
 }
 
-char *
-http_response_body(const struct http_response *res)
+const char *
+http_response_body(const struct http_response *res, char **owned)
 {
     json_t *wrap;
-    char *s;
 
+    *owned = NULL;
     if (res->errors) {
         wrap = json_pack("{sO}", "errors", res->errors);
-        s = wrap ? json_dumps(wrap, JSON_COMPACT) : NULL;
+        *owned = wrap ? json_dumps(wrap, JSON_COMPACT) : NULL;
         json_decref(wrap);
-        return s ? s : strdup("{\"errors\":[\"internal_error\"]}");
+        /* Out of memory even for the error: a fixed text still answers. */
+        return *owned ? *owned : "{\"errors\":[\"internal_error\"]}";
     }
     if (res->raw)
-        return strdup(res->raw);
+        return res->raw;
     if (res->json)
-        return json_dumps(res->json, JSON_COMPACT | JSON_ENCODE_ANY);
+        return *owned = json_dumps(res->json, JSON_COMPACT | JSON_ENCODE_ANY);
     return NULL;
 }
 

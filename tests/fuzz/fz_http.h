@@ -113,7 +113,7 @@ fz_http_body(struct http_request *req, struct http_response *res)
                (res->status != 400 && res->status != 415)) {
         return FZ_BROKEN;
     }
-    out = http_response_body(res);
+    (void)http_response_body(res, &out);
     free(out);
     return bad;
 }

@@ -130,14 +130,15 @@ body_fails(const char *ctype, const char *body, size_t len, int status,
 {
     struct http_request req;
     struct http_response res;
-    char *text, expect[128];
+    const char *text;
+    char *owned, expect[128];
 
     assert_false(parse_body(ctype, body, len, &res, &req));
     assert_int_equal(res.status, status);
-    text = http_response_body(&res);
+    text = http_response_body(&res, &owned);
     snprintf(expect, sizeof(expect), "{\"errors\":[\"%s\"]}", want);
     assert_string_equal(text, expect);
-    free(text);
+    free(owned);
     http_response_free(&res);
     http_request_free(&req);
 }
@@ -180,32 +181,34 @@ static void
 test_errors(void **state)
 {
     struct http_response res;
-    char *text;
+    const char *text;
+    char *owned;
 
     (void)state;
     http_response_init(&res);
     http_error(&res, 500, "internal_error");
     http_error(&res, 404, "user_not_found");    /* replaces */
-    text = http_response_body(&res);
+    text = http_response_body(&res, &owned);
     assert_int_equal(res.status, 404);
     assert_string_equal(text, "{\"errors\":[\"user_not_found\"]}");
-    free(text);
+    free(owned);
     http_error_add(&res, 422, "message_blank");  /* appends */
     http_error_add(&res, 422, "ttl_blank");
-    text = http_response_body(&res);
+    text = http_response_body(&res, &owned);
     assert_int_equal(res.status, 422);
     assert_string_equal(text,
         "{\"errors\":[\"user_not_found\",\"message_blank\",\"ttl_blank\"]}");
-    free(text);
+    free(owned);
     http_raw(&res, 200, strdup("[]"));           /* success clears errors */
-    text = http_response_body(&res);
+    text = http_response_body(&res, &owned);
     assert_string_equal(text, "[]");
-    free(text);
+    assert_null(owned);                          /* passed through, no copy */
+    assert_ptr_equal(text, res.raw);
     http_fail(&res, CR_DB_UNAVAILABLE);
-    text = http_response_body(&res);
+    text = http_response_body(&res, &owned);
     assert_int_equal(res.status, 503);
     assert_string_equal(text, "{\"errors\":[\"database_unavailable\"]}");
-    free(text);
+    free(owned);
     http_response_free(&res);
 }
 
