@@ -18,4 +18,13 @@ void fcgi_response_write(FCGX_Request *fr, const struct config *cfg,
                          const struct http_request *req,
                          const struct http_response *res);
 
+/* Whether the socket the workers accept on (fd 0) is a Unix socket. */
+int fcgi_listener_is_unix(void);
+
+/* Ends the request and its connection (FCGX_Finish_r), closing at once
+ * rather than lingering when that is safe. Past FCGI_DRAIN_MAX unread
+ * bytes of body it leaves the draining to libfcgi. */
+#define FCGI_DRAIN_MAX (64L * 1024)
+void fcgi_request_finish(FCGX_Request *fr, int listener_is_unix);
+
 #endif

@@ -40,11 +40,12 @@ log_line(const char *fmt, ...)
 
 void
 log_access(int pid, const char *method, const char *path, int status,
-           long ms)
+           long us)
 {
     char buf[512];
 
-    snprintf(buf, sizeof(buf), "cruddur[%d]: %s %.400s %d %ldms", pid,
-             method, path ? path : "-", status, ms);
+    /* Milliseconds with microseconds: most answers take well under one. */
+    snprintf(buf, sizeof(buf), "cruddur[%d]: %s %.400s %d %ld.%03ldms", pid,
+             method, path ? path : "-", status, us / 1000, us % 1000);
     log_write(buf, sizeof(buf));
 }

@@ -12,9 +12,9 @@
 void log_line(const char *fmt, ...) LOG_PRINTF(1, 2);
 
 /* The access-log line of one request: "cruddur[PID]: METHOD PATH STATUS
- * NNms", in one write. pid is the caller's (the worker keeps it) so the hot
- * path makes no getpid() call. */
+ * 0.412ms" (the time in microseconds, written as ms), in one write. pid is
+ * the caller's (the worker keeps it) so the hot path makes no getpid(). */
 void log_access(int pid, const char *method, const char *path, int status,
-                long ms);
+                long us);
 
 #endif

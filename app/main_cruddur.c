@@ -10,13 +10,13 @@
 #include "app/log.h"
 
 static long
-main_elapsed_ms(const struct timespec *start)
+main_elapsed_us(const struct timespec *start)
 {
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - start->tv_sec) * 1000L +
-           (now.tv_nsec - start->tv_nsec) / 1000000L;
+    return (now.tv_sec - start->tv_sec) * 1000000L +
+           (now.tv_nsec - start->tv_nsec) / 1000L;
 }
 
 /* One request: read, answer, write, log, forget. */
@@ -36,7 +36,7 @@ main_serve(struct app *app, FCGX_Request *fr)
     /* One line a request: the path only, as the query may hold a search
      * term; never a token or a body. */
     log_access(app->pid, req.method, req.path, res.status,
-               main_elapsed_ms(&start));
+               main_elapsed_us(&start));
     http_response_free(&res);
     http_request_free(&req);
 }
@@ -46,6 +46,7 @@ main(void)
 {
     FCGX_Request fr;
     struct app app;
+    int unix_listener;
 
     /* A client that goes away mid-answer must not kill the worker. */
     signal(SIGPIPE, SIG_IGN);
@@ -60,9 +61,10 @@ main(void)
         app_free(&app);
         return 1;
     }
+    unix_listener = fcgi_listener_is_unix();
     while (FCGX_Accept_r(&fr) >= 0) {
         main_serve(&app, &fr);
-        FCGX_Finish_r(&fr);
+        fcgi_request_finish(&fr, unix_listener);
     }
     FCGX_Free(&fr, 1);
     app_free(&app);
