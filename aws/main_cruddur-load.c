@@ -6,7 +6,11 @@
  * connection and curl handle, for a fixed time. The route's throughput as
  * a fraction of this one is how close the worker gets to its backend.
  *
- *   cruddur-load [-c THREADS] [-d SECONDS] [-u HANDLE] [-g GROUP] MODE
+ *   cruddur-load [-c THREADS] [-d SECONDS] [-w USEC] [-u HANDLE] [-g GROUP] MODE
+ *
+ * -w makes each thread pause USEC microseconds between requests (not
+ * timed): it shows what a backend costs when its calls come spaced out, as
+ * they do behind an HTTP hop, rather than back to back.
  *
  * prints one line: mode=.. threads=.. requests=.. duration_us=.. rps=..
  * p50_us=.. p99_us=.. errors=.. */
@@ -33,6 +37,7 @@ struct load_ctx {
     const char *group_uuid;
     const struct user *caller;
     double seconds;
+    long pause_us;
     struct db *db;
     struct aws_client aws;
     long *lat_us;               /* one latency per request */
@@ -183,6 +188,10 @@ load_thread(void *arg)
 
     end = load_now() + x->seconds;
     for (t0 = load_now(); t0 < end; t0 = t1) {
+        if (x->pause_us > 0) {
+            usleep((useconds_t)x->pause_us);
+            t0 = load_now();
+        }
         if (load_one(x))
             x->errors++;
         t1 = load_now();
@@ -259,7 +268,7 @@ load_report(struct load_ctx *ctx, int threads, const char *mode,
 static int
 load_usage(void)
 {
-    fputs("usage: cruddur-load [-c THREADS] [-d SECONDS] [-u HANDLE] "
+    fputs("usage: cruddur-load [-c THREADS] [-d SECONDS] [-w USEC] [-u HANDLE] "
           "[-g GROUP_UUID] MODE\n"
           "MODE: pg-home pg-create-activity ddb-message-groups ddb-messages "
           "ddb-create-message\n", stderr);
@@ -268,7 +277,8 @@ load_usage(void)
 
 static int
 load_run(const struct config *cfg, const struct user *caller,
-         const char *group, const char *mode, int threads, double seconds)
+         const char *group, const char *mode, int threads, double seconds,
+         long pause_us)
 {
     struct load_ctx *ctx = calloc((size_t)threads, sizeof(*ctx));
     pthread_t *tid = calloc((size_t)threads, sizeof(*tid));
@@ -279,7 +289,8 @@ load_run(const struct config *cfg, const struct user *caller,
     for (i = 0; i < threads; i++) {
         ctx[i] = (struct load_ctx){ .cfg = cfg, .mode = mode,
                                     .group_uuid = group, .caller = caller,
-                                    .seconds = seconds };
+                                    .seconds = seconds,
+                                    .pause_us = pause_us };
         if (db_new(&ctx[i].db, cfg->connection_url) ||
             aws_client_init(&ctx[i].aws, &cfg->aws))
             goto out;
@@ -329,12 +340,14 @@ main(int argc, char **argv)
     struct config cfg;
     struct user caller;
     double seconds = 10;
+    long pause_us = 0;
     int opt, threads = 1, ret;
 
-    while ((opt = getopt(argc, argv, "c:d:u:g:")) != -1) {
+    while ((opt = getopt(argc, argv, "c:d:w:u:g:")) != -1) {
         switch (opt) {
         case 'c': threads = atoi(optarg); break;
         case 'd': seconds = atof(optarg); break;
+        case 'w': pause_us = atol(optarg); break;
         case 'u': handle = optarg; break;
         case 'g': group = optarg; break;
         default: return load_usage();
@@ -342,6 +355,7 @@ main(int argc, char **argv)
     }
     if (optind != argc - 1 || !load_mode_known(argv[optind]) ||
         threads < 1 || threads > LOAD_MAX_THREADS || !(seconds > 0) ||
+        pause_us < 0 || pause_us > 1000000 ||
         !uuid_valid(group))
         return load_usage();
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -353,7 +367,8 @@ main(int argc, char **argv)
         log_line("load: no user %s in PostgreSQL", handle);
         goto out;
     }
-    ret = load_run(&cfg, &caller, group, argv[optind], threads, seconds);
+    ret = load_run(&cfg, &caller, group, argv[optind], threads, seconds,
+                   pause_us);
 out:
     curl_global_cleanup();
     return ret;
