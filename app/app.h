@@ -1,7 +1,8 @@
 /* app.h - what one worker keeps across requests: its settings, its
  * PostgreSQL connection, its token verifier (with the JWKS cache), its AWS
- * client, its cache of recently verified tokens and its cache of recent
- * callers. Nothing else outlives a request. */
+ * client, and its caches of recently verified tokens, recent callers and
+ * conversations recent callers were found in. Nothing else outlives a
+ * request. */
 #ifndef CRUDDUR_APP_H
 #define CRUDDUR_APP_H
 
@@ -10,6 +11,7 @@
 #include "app/config.h"
 #include "app/db.h"
 #include "app/http.h"
+#include "app/ttl_cache.h"
 #include "aws/aws_client.h"
 
 struct jwt_verifier;
@@ -21,6 +23,7 @@ struct app {
     struct aws_client aws;
     struct auth_cache tokens;
     struct caller_cache callers;
+    struct ttl_cache participants;  /* "caller/group" the caller is in */
     int pid;                    /* for the access log, read once */
 };
 

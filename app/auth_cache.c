@@ -11,20 +11,7 @@ int
 auth_cache_get(const struct auth_cache *c, const char *header, time_t now,
                char *sub, size_t sub_size)
 {
-    const struct auth_cache_entry *e;
-    unsigned i;
-
-    if (header == NULL)
-        return 0;
-    for (i = 0; i < AUTH_CACHE_SLOTS; i++) {
-        e = &c->slots[i];
-        if (e->expires >= now && e->header[0] != '\0' &&
-            strcmp(e->header, header) == 0 && strlen(e->sub) < sub_size) {
-            strcpy(sub, e->sub);
-            return 1;
-        }
-    }
-    return 0;
+    return ttl_cache_get(&c->headers, header, now, sub, sub_size);
 }
 
 /* The exp claim of "Bearer <header>.<payload>.<signature>", or -1. */
@@ -54,20 +41,15 @@ void
 auth_cache_put(struct auth_cache *c, const char *header, const char *sub,
                time_t now, long skew)
 {
-    struct auth_cache_entry *e;
     long long exp;
     time_t until = now + AUTH_CACHE_SECS;
 
-    if (strlen(header) >= AUTH_CACHE_MAX_BYTES ||
-        strlen(sub) >= CALLER_SUB_SIZE)
-        return;
+    if (strlen(header) >= TTL_CACHE_KEY_MAX)
+        return;                 /* not worth decoding: it would not be kept */
     exp = auth_cache_exp(header);
     if (exp < 0)
         return;
     if (exp + skew < (long long)until)
         until = (time_t)(exp + skew);
-    e = &c->slots[c->next++ % AUTH_CACHE_SLOTS];
-    strcpy(e->header, header);
-    strcpy(e->sub, sub);
-    e->expires = until;
+    ttl_cache_put(&c->headers, header, sub, until);
 }

@@ -17,20 +17,13 @@
 #include <time.h>
 
 #include "app/caller.h"
+#include "app/ttl_cache.h"
 
-#define AUTH_CACHE_SLOTS     16
-#define AUTH_CACHE_SECS      60
-#define AUTH_CACHE_MAX_BYTES 2048   /* longer headers are not kept */
+#define AUTH_CACHE_SECS 60
 
-struct auth_cache_entry {
-    char header[AUTH_CACHE_MAX_BYTES];
-    char sub[CALLER_SUB_SIZE];
-    time_t expires;                 /* last second it may serve */
-};
-
+/* Authorization header -> sub (TTL_CACHE_KEY_MAX bounds the header). */
 struct auth_cache {
-    struct auth_cache_entry slots[AUTH_CACHE_SLOTS];
-    unsigned next;                  /* slot to overwrite next */
+    struct ttl_cache headers;
 };
 
 /* 1, with sub copied, when header verified recently and is still valid at

@@ -143,7 +143,6 @@ create_message_add(struct app *app, struct http_request *req,
                    struct http_response *res, json_t *group)
 {
     const char *text, *g = json_string_value(group);
-    struct msg_group_row mine;
     struct msg_row m;
     json_t *answer;
     cr_code rc;
@@ -154,13 +153,13 @@ create_message_add(struct app *app, struct http_request *req,
     }
     if (!input_text(req, res, "message", MESSAGE_MAX_CHARS, &text))
         return;
-    rc = mgroup_of_participant(app, req->caller.uuid, g, &mine);
+    rc = mgroup_check_participant(app, req->caller.uuid, g);
     if (rc == CR_NOT_FOUND) {
         http_error(res, 404, "message_group_not_found");
         return;
     }
     if (rc == CR_OK)
-        rc = create_message_row(mine.group_uuid, &req->caller, text, &m);
+        rc = create_message_row(g, &req->caller, text, &m);
     if (rc == CR_OK)
         rc = create_message_store(app, &req->caller, NULL, &m);
     if (rc) {

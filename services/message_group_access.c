@@ -1,6 +1,8 @@
 /* message_group_access.c - the participant check and the DynamoDB call the
  * message services share. */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/log.h"
 #include "services/message_group_access.h"
@@ -114,17 +116,27 @@ out:
 }
 
 cr_code
-mgroup_of_participant(struct app *app, const char *owner_uuid,
-                      const char *group_uuid, struct msg_group_row *mine)
+mgroup_check_participant(struct app *app, const char *owner_uuid,
+                         const char *group_uuid)
 {
-    cr_code rc = mgroup_index_lookup(app, owner_uuid, group_uuid, mine);
+    char key[2 * USER_UUID_SIZE];
+    struct msg_group_row mine;
+    time_t now = time(NULL);
+    cr_code rc;
 
+    snprintf(key, sizeof(key), "%s/%s", owner_uuid, group_uuid);
+    if (ttl_cache_get(&app->participants, key, now, NULL, 0))
+        return CR_OK;
+    rc = mgroup_index_lookup(app, owner_uuid, group_uuid, &mine);
     /* A global secondary index is eventually consistent: a conversation
      * started a moment ago, or a row the stream processor is moving, can
      * be missing there. A miss is confirmed against the owner's own rows,
      * read consistently, before it becomes a 404. */
     if (rc == CR_NOT_FOUND)
-        rc = mgroup_scan(app, owner_uuid, MGROUP_GROUP_UUID, group_uuid, mine);
+        rc = mgroup_scan(app, owner_uuid, MGROUP_GROUP_UUID, group_uuid, &mine);
+    if (rc == CR_OK)
+        ttl_cache_put(&app->participants, key, "",
+                      now + MGROUP_PARTICIPANT_SECS);
     return rc;
 }
 

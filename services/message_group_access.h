@@ -15,13 +15,14 @@
 cr_code mgroup_ddb(struct app *app, const char *target, json_t *req,
                    json_t **resp);
 
-/* The row of group_uuid that belongs to owner_uuid, into *mine.
- * CR_NOT_FOUND when the group does not exist or owner is not one of its
- * participants: both are the same answer to a caller. mine->message is
- * NULL on return (the text lived in a freed response). */
-cr_code mgroup_of_participant(struct app *app, const char *owner_uuid,
-                              const char *group_uuid,
-                              struct msg_group_row *mine);
+/* CR_OK when owner_uuid is one of group_uuid's participants; CR_NOT_FOUND
+ * when the group does not exist or owner is not in it (the same answer to
+ * a caller). A conversation's participants never change, so a yes is
+ * remembered for MGROUP_PARTICIPANT_SECS and spares the next request from
+ * the same caller its DynamoDB read; a no is never remembered. */
+#define MGROUP_PARTICIPANT_SECS 60
+cr_code mgroup_check_participant(struct app *app, const char *owner_uuid,
+                                 const char *group_uuid);
 
 /* Owner's group row of the conversation with other_uuid (every page of
  * pattern B, read consistently), or CR_NOT_FOUND. mine->message is NULL. */

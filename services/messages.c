@@ -74,7 +74,6 @@ messages_append(json_t *out, json_t *item)
 SERVICE(messages)
 {
     const char *group = req->params[0];
-    struct msg_group_row mine;
     json_t *q = NULL, *resp = NULL, *items, *out = NULL;
     char *before = NULL;
     size_t i;
@@ -87,7 +86,7 @@ SERVICE(messages)
     }
     if (messages_query(req, res, &before, &limit))
         goto done;
-    rc = mgroup_of_participant(app, req->caller.uuid, group, &mine);
+    rc = mgroup_check_participant(app, req->caller.uuid, group);
     if (rc == CR_NOT_FOUND) {
         http_error(res, 404, "message_group_not_found");
         goto done;

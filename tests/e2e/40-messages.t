@@ -200,6 +200,20 @@ subtest 'strangers and unknown groups look the same' => sub {
     is_deeply $post->{json}, { errors => ['message_group_not_found'] }, 'message_group_not_found';
     is $post_none->{content}, $post->{content}, 'same as posting to an unknown group';
     is scalar @{ all_messages($conv, 'andrewbrown') }, $count, 'nothing was written';
+
+    # Workers remember who was found in a conversation: interleaved with a
+    # participant's reads (so every worker has the group cached for them),
+    # the stranger still gets 404 every time, from every worker.
+    my (%stranger, %member);
+    for (1 .. 3 * ($ENV{CRUDDUR_WORKERS} || 4)) {
+        $member{ api(GET => "/api/messages/$conv", token => 'londo')->{status} }++;
+        $stranger{ api(GET => "/api/messages/$conv", token => 'bayko')->{status} }++;
+        $stranger{ api(POST => '/api/messages', token => 'bayko',
+                       json => { message => 'let me in', message_group_uuid => $conv })->{status} }++;
+    }
+    is_deeply \%member, { 200 => 3 * ($ENV{CRUDDUR_WORKERS} || 4) }, 'the participant reads every time';
+    is_deeply \%stranger, { 404 => 6 * ($ENV{CRUDDUR_WORKERS} || 4) }, 'the stranger is refused every time';
+    is scalar @{ all_messages($conv, 'andrewbrown') }, $count, 'still nothing written by the stranger';
 };
 
 subtest 'malformed and invalid input' => sub {

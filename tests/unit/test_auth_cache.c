@@ -93,14 +93,14 @@ test_not_kept(void **state)
     struct auth_cache *c = new_cache();
     char *no_exp = make_header("{\"sub\":\"u1\"}");
     char *bad_exp = make_header("{\"sub\":\"u1\",\"exp\":\"tomorrow\"}");
-    char *huge = malloc(AUTH_CACHE_MAX_BYTES + 16);
+    char *huge = malloc(TTL_CACHE_KEY_MAX + 16);
     char sub[CALLER_SUB_SIZE], tiny[2];
     char *ok = make_header("{\"sub\":\"u1\",\"exp\":1700003600}");
 
     (void)state;
     assert_non_null(huge);
-    memset(huge, 'a', AUTH_CACHE_MAX_BYTES + 15);
-    huge[AUTH_CACHE_MAX_BYTES + 15] = '\0';
+    memset(huge, 'a', TTL_CACHE_KEY_MAX + 15);
+    huge[TTL_CACHE_KEY_MAX + 15] = '\0';
     memcpy(huge, "Bearer a.", 9);
     auth_cache_put(c, no_exp, "u1", NOW, SKEW);
     auth_cache_put(c, bad_exp, "u1", NOW, SKEW);
@@ -124,20 +124,20 @@ static void
 test_round_robin(void **state)
 {
     struct auth_cache *c = new_cache();
-    char claims[64], *h[AUTH_CACHE_SLOTS + 1], sub[CALLER_SUB_SIZE];
+    char claims[64], *h[TTL_CACHE_SLOTS + 1], sub[CALLER_SUB_SIZE];
     int i;
 
     (void)state;
-    for (i = 0; i <= AUTH_CACHE_SLOTS; i++) {
+    for (i = 0; i <= TTL_CACHE_SLOTS; i++) {
         snprintf(claims, sizeof(claims), "{\"sub\":\"u%d\",\"exp\":1700003600}", i);
         h[i] = make_header(claims);
         auth_cache_put(c, h[i], claims + 8, NOW, SKEW);
     }
     /* The oldest was overwritten; the newest are all there. */
     assert_false(auth_cache_get(c, h[0], NOW, sub, sizeof(sub)));
-    for (i = 1; i <= AUTH_CACHE_SLOTS; i++)
+    for (i = 1; i <= TTL_CACHE_SLOTS; i++)
         assert_true(auth_cache_get(c, h[i], NOW, sub, sizeof(sub)));
-    for (i = 0; i <= AUTH_CACHE_SLOTS; i++)
+    for (i = 0; i <= TTL_CACHE_SLOTS; i++)
         free(h[i]);
     free(c);
 }
