@@ -69,7 +69,11 @@ botocore_auth(struct stub *s, const char *service, const char *token,
     free(text);
     json_decref(spec);
     script_path(script, sizeof(script));
-    snprintf(cmd, sizeof(cmd), "python3 '%s'", script);
+    /* Debian's interpreter, the one python3-botocore (scripts/install) is
+     * installed for, even where another python3 comes first in PATH. */
+    snprintf(cmd, sizeof(cmd), "%s '%s'",
+             access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3"
+                                                    : "python3", script);
     p = popen(cmd, "r");
     assert_non_null(p);
     assert_non_null(fgets(out, (int)size, p));
