@@ -231,3 +231,15 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
         aws_log_failure(target, err, rc);
     return rc;
 }
+
+cr_code
+aws_next_page(json_t *request, const json_t *response, const char *last_name,
+              const char *start_name)
+{
+    json_t *last = json_object_get(response, last_name);
+
+    if (!json_is_object(last) &&
+        !(json_is_string(last) && json_string_length(last) > 0))
+        return CR_NOT_FOUND;
+    return json_object_set(request, start_name, last) ? CR_NOMEM : CR_OK;
+}

@@ -46,4 +46,13 @@ cr_code aws_call(struct aws_client *c, enum aws_service svc,
                  const char *target, json_t *request, json_t **response,
                  struct aws_error *err);
 
+/* Paging of the list calls: when response names where it stopped (its
+ * last_name member, a non-empty string or an object), copies that into
+ * request as start_name and returns CR_OK: call again for the next page.
+ * CR_NOT_FOUND when response was the last page; CR_NOMEM. E.g.
+ * "LastEvaluatedKey" -> "ExclusiveStartKey" (DynamoDB Query and Scan),
+ * "PaginationToken" -> "PaginationToken" (Cognito ListUsers). */
+cr_code aws_next_page(json_t *request, const json_t *response,
+                      const char *last_name, const char *start_name);
+
 #endif

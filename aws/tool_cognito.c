@@ -45,7 +45,7 @@ cr_code
 tool_cognito_each_user(struct tool *t, tool_user_fn fn, void *arg)
 {
     const char *pool = tool_env("AWS_COGNITO_USER_POOL_ID");
-    json_t *req, *resp = NULL, *users, *u, *next;
+    json_t *req, *resp = NULL, *users, *u;
     size_t i;
     cr_code rc = CR_NOMEM;
 
@@ -65,10 +65,12 @@ tool_cognito_each_user(struct tool *t, tool_user_fn fn, void *arg)
                    tool_attr(u, "email")))
                 goto out;
         }
-        next = json_object_get(resp, "PaginationToken");
-        if (!json_is_string(next) || json_string_length(next) == 0)
+        if ((rc = aws_next_page(req, resp, "PaginationToken",
+                                "PaginationToken"))) {
+            if (rc == CR_NOT_FOUND)
+                rc = CR_OK;     /* that was the last page */
             break;
-        json_object_set(req, "PaginationToken", next);
+        }
         json_decref(resp);
         resp = NULL;
     }

@@ -178,56 +178,50 @@ tool_drop(struct tool *t)
 static int
 tool_list_tables(struct tool *t)
 {
-    json_t *req = json_object(), *resp = NULL, *names, *n, *last;
+    json_t *req = json_object(), *resp = NULL, *names, *n;
     size_t i;
-    int rc = 1;
+    cr_code rc = CR_NOMEM;
 
     while (req) {
-        if (tool_call(t, AWS_DYNAMODB, "ListTables", req, &resp))
+        if ((rc = tool_call(t, AWS_DYNAMODB, "ListTables", req, &resp)))
             break;
         names = json_object_get(resp, "TableNames");
         json_array_foreach(names, i, n)
             puts(json_string_value(n) ? json_string_value(n) : "");
-        last = json_object_get(resp, "LastEvaluatedTableName");
-        if (!json_is_string(last)) {
-            rc = 0;
+        if ((rc = aws_next_page(req, resp, "LastEvaluatedTableName",
+                                "ExclusiveStartTableName")))
             break;
-        }
-        json_object_set(req, "ExclusiveStartTableName", last);
         json_decref(resp);
         resp = NULL;
     }
     json_decref(req);
     json_decref(resp);
-    return rc;
+    return rc != CR_NOT_FOUND;
 }
 
 static int
 tool_scan(struct tool *t)
 {
     json_t *req = json_pack("{s:s}", "TableName", t->aws.env.table);
-    json_t *resp = NULL, *items, *it, *last;
+    json_t *resp = NULL, *items, *it;
     size_t i;
-    int rc = 1;
+    cr_code rc = CR_NOMEM;
 
     while (req) {
-        if (tool_call(t, AWS_DYNAMODB, "Scan", req, &resp) ||
-            msg_resp_items(resp, &items))
+        if ((rc = tool_call(t, AWS_DYNAMODB, "Scan", req, &resp)) ||
+            (rc = msg_resp_items(resp, &items)))
             break;
         json_array_foreach(items, i, it)
             tool_print(it, JSON_COMPACT);
-        last = json_object_get(resp, "LastEvaluatedKey");
-        if (!json_is_object(last)) {
-            rc = 0;
+        if ((rc = aws_next_page(req, resp, "LastEvaluatedKey",
+                                "ExclusiveStartKey")))
             break;
-        }
-        json_object_set(req, "ExclusiveStartKey", last);
         json_decref(resp);
         resp = NULL;
     }
     json_decref(req);
     json_decref(resp);
-    return rc;
+    return rc != CR_NOT_FOUND;
 }
 
 /* Pattern A: the newest `limit` messages, printed oldest first. */

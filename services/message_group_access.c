@@ -44,7 +44,7 @@ static cr_code
 mgroup_scan(struct app *app, const char *owner_uuid, enum mgroup_field field,
             const char *value, struct msg_group_row *out)
 {
-    json_t *req = NULL, *resp = NULL, *items, *item, *next;
+    json_t *req = NULL, *resp = NULL, *items, *item;
     struct msg_group_row g;
     size_t i;
     cr_code rc;
@@ -67,12 +67,9 @@ mgroup_scan(struct app *app, const char *owner_uuid, enum mgroup_field field,
                 goto out;
             }
         }
-        next = json_object_get(resp, "LastEvaluatedKey");
-        rc = CR_NOT_FOUND;
-        if (next == NULL)
-            goto out;
-        rc = CR_NOMEM;
-        if (json_object_set(req, "ExclusiveStartKey", next))
+        /* CR_NOT_FOUND after the last page is this function's answer too. */
+        if ((rc = aws_next_page(req, resp, "LastEvaluatedKey",
+                                "ExclusiveStartKey")))
             goto out;
         json_decref(resp);
         resp = NULL;
