@@ -46,6 +46,12 @@ cr_code msg_time_advance(char t[MSG_TIME_SIZE]);
 cr_code msg_key_group(const char *owner_uuid, char out[MSG_KEY_SIZE]);
 cr_code msg_key_messages(const char *group_uuid, char out[MSG_KEY_SIZE]);
 
+/* The group uuid of a conversation started between users a and b: the same
+ * whichever of the two starts it (a version 5 UUID of the pair), so that
+ * two first messages sent at the same moment land in one conversation. */
+cr_code msg_conversation_uuid(const char *a, const char *b,
+                              char out[USER_UUID_SIZE]);
+
 /* ---- rows ---- */
 
 struct msg_group_row {
@@ -112,6 +118,11 @@ cr_code msg_req_group_rows(const char *table, const char *group_uuid,
  * message = new_message (condition attribute_not_exists(pk)). */
 cr_code msg_req_move_group(const char *table, const struct msg_group_row *old,
                            const char *new_sk, const char *new_message,
+                           json_t **req);
+/* The stream processor: DeleteItem of a group row that a newer row of the
+ * same owner and conversation makes redundant (condition
+ * attribute_exists(pk)). */
+cr_code msg_req_drop_group(const char *table, const struct msg_group_row *old,
                            json_t **req);
 
 #endif

@@ -162,6 +162,32 @@ msg_req_group_rows(const char *table, const char *group_uuid, json_t **req)
     return *req ? CR_OK : CR_NOMEM;
 }
 
+/* DeleteItem of group row old, only if it is still there; also the
+ * Delete element of a transaction (the same members). */
+static json_t *
+msg_delete_group(const char *table, const struct msg_group_row *old,
+                 const char *pk)
+{
+    return json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:s}", "TableName", table,
+                     "Key", "pk", "S", pk, "sk", "S", old->sk,
+                     "ConditionExpression", "attribute_exists(pk)");
+}
+
+cr_code
+msg_req_drop_group(const char *table, const struct msg_group_row *old,
+                   json_t **req)
+{
+    char pk[MSG_KEY_SIZE];
+    int64_t t;
+    cr_code rc;
+
+    *req = NULL;
+    if ((rc = msg_key_group(old->owner_uuid, pk)) ||
+        (rc = msg_time_parse(old->sk, &t)))
+        return rc;
+    return (*req = msg_delete_group(table, old, pk)) ? CR_OK : CR_NOMEM;
+}
+
 cr_code
 msg_req_move_group(const char *table, const struct msg_group_row *old,
                    const char *new_sk, const char *new_message, json_t **req)
@@ -184,9 +210,7 @@ msg_req_move_group(const char *table, const struct msg_group_row *old,
     rc = CR_NOMEM;
     if ((items = json_array()) == NULL)
         goto out;
-    del = json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:s}", "TableName", table,
-                    "Key", "pk", "S", pk, "sk", "S", old->sk,
-                    "ConditionExpression", "attribute_exists(pk)");
+    del = msg_delete_group(table, old, pk);
     if ((rc = msg_transact_add(items, "Delete", del)))
         goto out;
     rc = msg_transact_add(items, "Put", msg_put(table, item));

@@ -34,22 +34,17 @@ stream_sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-/* Moves one group row to the message if it is older. *changed is set when
- * the row was no longer where the index said (moved by someone else, or the
- * index lagging): the caller reads again and decides again. */
+/* Sends one conditioned write (req is consumed) and counts it in *done.
+ * A lost condition means the row was no longer where the index said (moved
+ * by someone else, or the index lagging): *changed is set, and the caller
+ * reads again and decides again. */
 static cr_code
-stream_move_one(struct stream_handler *h, const struct msg_group_row *g,
-                const struct msg_row *m, int *changed)
+stream_write(struct stream_handler *h, const char *target, json_t *req,
+             int *changed, size_t *done)
 {
-    json_t *req = NULL, *resp = NULL;
-    cr_code rc;
+    json_t *resp = NULL;
+    cr_code rc = aws_call(h->aws, AWS_DYNAMODB, target, req, &resp, NULL);
 
-    /* Same format on both sides: string order is time order. */
-    if (strcmp(g->sk, m->sk) >= 0)
-        return CR_OK;
-    if ((rc = msg_req_move_group(h->table, g, m->sk, m->message, &req)))
-        return rc;
-    rc = aws_call(h->aws, AWS_DYNAMODB, "TransactWriteItems", req, &resp, NULL);
     json_decref(req);
     json_decref(resp);
     if (rc == CR_CONFLICT) {
@@ -57,15 +52,67 @@ stream_move_one(struct stream_handler *h, const struct msg_group_row *g,
         return CR_OK;
     }
     if (rc == CR_OK)
-        h->moved++;
+        (*done)++;
     return rc;
 }
 
-/* One page of the index query, every row of it offered to stream_move_one.
- * *next becomes the page's LastEvaluatedKey (a new reference) or NULL. */
+/* Moves one group row to the message if it is older. */
+static cr_code
+stream_move_one(struct stream_handler *h, const struct msg_group_row *g,
+                const struct msg_row *m, int *changed)
+{
+    json_t *req = NULL;
+    cr_code rc;
+
+    /* Same format on both sides: string order is time order. */
+    if (strcmp(g->sk, m->sk) >= 0)
+        return CR_OK;
+    if ((rc = msg_req_move_group(h->table, g, m->sk, m->message, &req)))
+        return rc;
+    return stream_write(h, "TransactWriteItems", req, changed, &h->moved);
+}
+
+/* Deletes a row that a newer row of the same owner and conversation
+ * supersedes (both sides started the conversation at once). */
+static cr_code
+stream_drop_one(struct stream_handler *h, const struct msg_group_row *g,
+                int *changed)
+{
+    json_t *req = NULL;
+    cr_code rc;
+
+    if ((rc = msg_req_drop_group(h->table, g, &req)))
+        return rc;
+    return stream_write(h, "DeleteItem", req, changed, &h->dropped);
+}
+
+/* The group's rows as the index lists them. */
+struct stream_rows {
+    struct msg_group_row *row;
+    size_t n, cap;
+};
+
+static cr_code
+stream_rows_add(struct stream_rows *r, const struct msg_group_row *g)
+{
+    struct msg_group_row *grown;
+
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 4;
+        if ((grown = realloc(r->row, r->cap * sizeof(*grown))) == NULL)
+            return CR_NOMEM;
+        r->row = grown;
+    }
+    r->row[r->n] = *g;
+    r->row[r->n++].message = NULL;   /* it pointed into a freed page */
+    return CR_OK;
+}
+
+/* One page of the index query into rows. *next becomes the page's
+ * LastEvaluatedKey (a new reference) or NULL. */
 static cr_code
 stream_page(struct stream_handler *h, const struct msg_row *m, json_t *start,
-            json_t **next, int *changed)
+            json_t **next, struct stream_rows *rows)
 {
     json_t *req = NULL, *resp = NULL, *items, *it;
     struct msg_group_row g;
@@ -90,7 +137,7 @@ stream_page(struct stream_handler *h, const struct msg_row *m, json_t *start,
                      m->group_uuid);
             continue;
         }
-        if ((rc = stream_move_one(h, &g, m, changed)))
+        if ((rc = stream_rows_add(rows, &g)))
             goto out;
     }
     *next = json_incref(json_object_get(resp, "LastEvaluatedKey"));
@@ -100,27 +147,61 @@ out:
     return rc;
 }
 
-/* Reads the group rows and moves the older ones, again while some row
- * changed under us, at most max_rounds times. */
+/* Whether another row of the same owner is newer than row i. */
+static int
+stream_superseded(const struct stream_rows *r, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < r->n; j++) {
+        if (j != i &&
+            strcmp(r->row[j].owner_uuid, r->row[i].owner_uuid) == 0 &&
+            strcmp(r->row[j].sk, r->row[i].sk) > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* One read of the group's rows and what follows: each owner's newest row
+ * moves up to the message, any older row of the same owner goes. */
+static cr_code
+stream_settle(struct stream_handler *h, const struct msg_row *m,
+              int *changed)
+{
+    struct stream_rows rows = { NULL, 0, 0 };
+    json_t *start = NULL, *next;
+    size_t i;
+    cr_code rc;
+
+    do {
+        rc = stream_page(h, m, start, &next, &rows);
+        json_decref(start);
+        start = next;
+    } while (rc == CR_OK && start != NULL);
+    json_decref(start);
+    for (i = 0; rc == CR_OK && i < rows.n; i++) {
+        if (stream_superseded(&rows, i))
+            rc = stream_drop_one(h, &rows.row[i], changed);
+        else
+            rc = stream_move_one(h, &rows.row[i], m, changed);
+    }
+    free(rows.row);
+    return rc;
+}
+
+/* Reads the group rows and settles them, again while some row changed
+ * under us, at most max_rounds times. */
 static cr_code
 stream_apply(struct stream_handler *h, const struct msg_row *m)
 {
-    json_t *start, *next;
     int round, changed = 0;
-    cr_code rc = CR_OK;
+    cr_code rc;
 
     for (round = 0; round < h->max_rounds; round++) {
         if (round > 0)
             stream_sleep_ms(h->round_delay_ms * round);
         changed = 0;
-        start = NULL;
-        do {
-            rc = stream_page(h, m, start, &next, &changed);
-            json_decref(start);
-            start = next;
-        } while (rc == CR_OK && start != NULL);
-        json_decref(start);
-        if (rc || !changed)
+        if ((rc = stream_settle(h, m, &changed)) || !changed)
             return rc;
     }
     log_line("stream: group %s kept changing for %d rounds", m->group_uuid,

@@ -7,7 +7,10 @@
  * message are moved to the message's time and text (msg_req_move_group:
  * delete old + put new in one conditioned transaction). A group row never
  * moves backwards, so redelivered and out-of-order records change nothing.
- * Records are handled one by one: one failure does not stop the others. */
+ * An owner with two rows of one conversation (both sides started it at the
+ * same moment, each writing both rows) keeps the newest: the older is
+ * deleted (msg_req_drop_group). Records are handled one by one: one
+ * failure does not stop the others. */
 #ifndef CRUDDUR_STREAM_HANDLER_H
 #define CRUDDUR_STREAM_HANDLER_H
 
@@ -24,6 +27,7 @@ struct stream_handler {
     int max_rounds;           /* read-decide-write rounds per record: 5 */
     long round_delay_ms;      /* pause before a re-read, times the round: 20 */
     size_t moved;             /* group rows moved so far (for logs, tests) */
+    size_t dropped;           /* superseded group rows deleted so far */
 };
 
 /* A failed record: its dynamodb.SequenceNumber (borrowed from the batch;

@@ -215,7 +215,9 @@ create_message_start(struct app *app, struct http_request *req,
         snprintf(group, sizeof(group), "%s", mine.group_uuid);
         fresh = 0;
     } else if (rc == CR_NOT_FOUND) {
-        rc = uuid_v4(group);
+        /* Both sides starting at once compute the same group: their first
+         * messages meet in one conversation instead of making twins. */
+        rc = msg_conversation_uuid(req->caller.uuid, receiver.uuid, group);
     }
     if (rc == CR_OK)
         rc = create_message_row(group, &req->caller, text, &m);

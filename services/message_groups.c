@@ -1,10 +1,27 @@
 /* message_groups.c - GET /api/message_groups: the caller's conversations,
  * most recent first (pattern B), each named by the other participant. */
+#include <string.h>
+
 #include "app/log.h"
 #include "services/message_group_access.h"
 #include "services/services.h"
 
 #define MESSAGE_GROUPS_LIMIT 20
+
+/* Whether out already lists the conversation group_uuid. */
+static int
+message_groups_listed(json_t *out, const char *group_uuid)
+{
+    json_t *entry;
+    size_t i;
+
+    json_array_foreach(out, i, entry) {
+        if (strcmp(json_string_value(json_object_get(entry, "uuid")),
+                   group_uuid) == 0)
+            return 1;
+    }
+    return 0;
+}
 
 static cr_code
 message_groups_append(json_t *out, json_t *item)
@@ -16,6 +33,11 @@ message_groups_append(json_t *out, json_t *item)
         log_line("message_groups: skipped a malformed group row");
         return CR_OK;
     }
+    /* Both sides starting the conversation at the same moment leave each
+     * of them two rows of it until the stream processor merges them: the
+     * newest (listed first) speaks for it. */
+    if (message_groups_listed(out, g.group_uuid))
+        return CR_OK;
     return json_array_append_new(out, mgroup_entry_json(
         g.group_uuid, g.user_display_name, g.user_handle, g.message,
         g.sk)) ? CR_NOMEM : CR_OK;

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "app/uuid.h"
 #include "aws/msg_model.h"
 
 #define G  "5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13"
@@ -109,6 +110,34 @@ test_keys(void **state)
     assert_int_equal(msg_key_messages(G, k), CR_OK);
     assert_string_equal(k, "MSG#" G);
     assert_int_equal(msg_key_messages("not-a-uuid", k), CR_INVALID);
+}
+
+/* One group per pair of users, whoever starts: a version 5 UUID (the
+ * expected value is Python's uuid.uuid5 of the same namespace and name). */
+static void
+test_conversation_uuid(void **state)
+{
+    static const unsigned char dns[16] = {   /* RFC 4122's DNS namespace */
+        0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1,
+        0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8,
+    };
+    char a[USER_UUID_SIZE], b[USER_UUID_SIZE], upper[USER_UUID_SIZE];
+    size_t i;
+
+    (void)state;
+    assert_int_equal(uuid_v5(dns, "python.org", a), CR_OK);
+    assert_string_equal(a, "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+    assert_int_equal(msg_conversation_uuid(U1, U2, a), CR_OK);
+    assert_string_equal(a, "5a3c5a11-7fa7-5068-b689-60d9ff3a3529");
+    assert_int_equal(msg_conversation_uuid(U2, U1, b), CR_OK);
+    assert_string_equal(a, b);
+    for (i = 0; i < sizeof(upper); i++)
+        upper[i] = (char)((U2[i] >= 'a' && U2[i] <= 'f') ? U2[i] - 32 : U2[i]);
+    assert_int_equal(msg_conversation_uuid(upper, U1, b), CR_OK);
+    assert_string_equal(a, b);
+    assert_int_equal(msg_conversation_uuid(U1, M1, b), CR_OK);
+    assert_string_not_equal(a, b);
+    assert_int_equal(msg_conversation_uuid(U1, "not-a-uuid", b), CR_INVALID);
 }
 
 static void
@@ -316,6 +345,20 @@ test_requests(void **state)
     assert_int_equal(msg_req_move_group("t", &a, a.sk, "x", &req), CR_INVALID);
     assert_int_equal(msg_req_move_group("t", &a, "2023-03-18T19:04:11.123455+00:00",
                                         "x", &req), CR_INVALID);
+
+    /* A superseded group row: deleted only if still there. */
+    assert_int_equal(msg_req_drop_group("t", &a, &req), CR_OK);
+    assert_string_equal(json_string_value(json_object_get(req, "TableName")), "t");
+    assert_string_equal(json_string_value(json_object_get(req, "ConditionExpression")),
+                        "attribute_exists(pk)");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(
+        json_object_get(req, "Key"), "pk"), "S")), "GRP#" U1);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(
+        json_object_get(req, "Key"), "sk"), "S")), a.sk);
+    json_decref(req);
+    strcpy(a.sk, "yesterday");
+    assert_int_equal(msg_req_drop_group("t", &a, &req), CR_INVALID);
+    assert_null(req);
 }
 
 int
@@ -327,6 +370,7 @@ main(void)
         cmocka_unit_test(test_time_advance_carries),
         cmocka_unit_test(test_time_parse_strict),
         cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_conversation_uuid),
         cmocka_unit_test(test_group_item_round_trip),
         cmocka_unit_test(test_msg_item_round_trip),
         cmocka_unit_test(test_strict_rejects),

@@ -68,17 +68,15 @@ group_row(struct msg_group_row *g, const char *owner, const char *other,
     g->message = text;
 }
 
-/* Pattern C: both group rows and the first message at time t. */
+/* Pattern C for c's users and group: both group rows and a first message
+ * at a new time t. */
 static void
-new_convo(struct convo *c, char t[MSG_TIME_SIZE])
+start_convo(struct convo *c, char t[MSG_TIME_SIZE])
 {
     struct msg_group_row mine, theirs;
     struct msg_row first;
     json_t *req;
 
-    assert_int_equal(uuid_v4(c->a), CR_OK);
-    assert_int_equal(uuid_v4(c->b), CR_OK);
-    assert_int_equal(uuid_v4(c->g), CR_OK);
     next_time(t);
     group_row(&mine, c->a, c->b, c->g, t, "hello");
     group_row(&theirs, c->b, c->a, c->g, t, "hello");
@@ -93,6 +91,16 @@ new_convo(struct convo *c, char t[MSG_TIME_SIZE])
     assert_int_equal(msg_req_new_conversation(TABLE, &mine, &theirs, &first,
                                               &req), CR_OK);
     json_decref(call(AWS_DYNAMODB, "TransactWriteItems", req));
+}
+
+/* A new conversation between two new users, started at t. */
+static void
+new_convo(struct convo *c, char t[MSG_TIME_SIZE])
+{
+    assert_int_equal(uuid_v4(c->a), CR_OK);
+    assert_int_equal(uuid_v4(c->b), CR_OK);
+    assert_int_equal(msg_conversation_uuid(c->a, c->b, c->g), CR_OK);
+    start_convo(c, t);
 }
 
 /* Pattern D: a message at a new time; its time in t. */
@@ -267,6 +275,43 @@ test_out_of_order_and_duplicates(void **state)
     assert_rows_at(&c, t[2], "c");
     json_decref(mixed);
     json_decref(recs);
+}
+
+/* Both sides started the conversation at the same moment: each start
+ * wrote both group rows (the same group, whoever starts) at its own time.
+ * Whatever order the two first messages' records come in, each owner is
+ * left one row, the newest. */
+static void
+test_twin_starts_merge(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct convo c[2];
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    json_t *recs, *order;
+    int k;
+
+    (void)state;
+    NEED_DDB();
+    for (k = 0; k < 2; k++) {
+        stream_handler_init(&h, &aws, TABLE);
+        new_convo(&c[k], t0);
+        start_convo(&c[k], t1);           /* the other side, a moment later */
+        msg_key_messages(c[k].g, pk);
+        recs = recorded(pk);
+        assert_int_equal(json_array_size(recs), 2);
+        order = k == 0 ? json_pack("[O,O]", json_array_get(recs, 0),
+                                   json_array_get(recs, 1))
+                       : json_pack("[O,O]", json_array_get(recs, 1),
+                                   json_array_get(recs, 0));
+        assert_int_equal(run(&h, order, &rep), 0);
+        stream_report_free(&rep);
+        assert_rows_at(&c[k], t1, "hello");   /* one row each, at t1 */
+        assert_int_equal(h.dropped, 2);
+        assert_int_equal(h.moved, 0);
+        json_decref(order);
+        json_decref(recs);
+    }
 }
 
 static void
@@ -600,6 +645,7 @@ main(void)
         cmocka_unit_test(test_not_a_batch),
         cmocka_unit_test(test_several_records),
         cmocka_unit_test(test_out_of_order_and_duplicates),
+        cmocka_unit_test(test_twin_starts_merge),
         cmocka_unit_test(test_remove_and_other_rows),
         cmocka_unit_test(test_group_rows_gone),
         cmocka_unit_test(test_poisoned_record_alone),
