@@ -62,7 +62,12 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
 .PHONY: all run test unit e2e install clean lambda bench fuzz fuzzers
+# With FUZZ=1 the programs would meet libFuzzer's own main: build harnesses.
+ifeq ($(FUZZ),1)
+all: fuzzers
+else
 all: $(PROGS) $(TESTS)
+endif
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
