@@ -90,6 +90,14 @@ msg_put(const char *table, json_t *item)
                      "ConditionExpression", msg_not_exists);
 }
 
+/* {"TransactItems": items}, taking items. */
+static cr_code
+msg_transact(json_t *items, json_t **req)
+{
+    return (*req = json_pack("{s:o}", "TransactItems", items)) ? CR_OK
+                                                               : CR_NOMEM;
+}
+
 static cr_code
 msg_transact_add(json_t *items, const char *op, json_t *body)
 {
@@ -123,11 +131,10 @@ msg_req_new_conversation(const char *table, const struct msg_group_row *mine,
     if (rc == CR_OK)
         rc = msg_transact_add(items, "Put", msg_put(table, m));
     m = NULL;
-    if (rc)
-        goto out;
-    if ((*req = json_pack("{s:o}", "TransactItems", items)) == NULL)
-        rc = CR_NOMEM;
-    items = NULL;
+    if (rc == CR_OK) {
+        rc = msg_transact(items, req);
+        items = NULL;           /* taken */
+    }
 out:
     json_decref(a);
     json_decref(b);
@@ -215,11 +222,10 @@ msg_req_move_group(const char *table, const struct msg_group_row *old,
         goto out;
     rc = msg_transact_add(items, "Put", msg_put(table, item));
     item = NULL;
-    if (rc)
-        goto out;
-    if ((*req = json_pack("{s:o}", "TransactItems", items)) == NULL)
-        rc = CR_NOMEM;
-    items = NULL;
+    if (rc == CR_OK) {
+        rc = msg_transact(items, req);
+        items = NULL;           /* taken */
+    }
 out:
     json_decref(item);
     json_decref(items);

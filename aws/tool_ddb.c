@@ -175,21 +175,30 @@ tool_drop(struct tool *t)
     return r < 0;
 }
 
+/* Calls target page after page (req is taken), printing every entry of
+ * the answers' member list: strings as they are, objects as one line of
+ * JSON. 0 when every page was read. */
 static int
-tool_list_tables(struct tool *t)
+tool_list_pages(struct tool *t, const char *target, json_t *req,
+                const char *list, const char *last, const char *start)
 {
-    json_t *req = json_object(), *resp = NULL, *names, *n;
+    json_t *resp = NULL, *entries, *e;
     size_t i;
     cr_code rc = CR_NOMEM;
 
     while (req) {
-        if ((rc = tool_call(t, AWS_DYNAMODB, "ListTables", req, &resp)))
+        if ((rc = tool_call(t, AWS_DYNAMODB, target, req, &resp)))
             break;
-        names = json_object_get(resp, "TableNames");
-        json_array_foreach(names, i, n)
-            puts(json_string_value(n) ? json_string_value(n) : "");
-        if ((rc = aws_next_page(req, resp, "LastEvaluatedTableName",
-                                "ExclusiveStartTableName")))
+        rc = CR_BACKEND;
+        if (!json_is_array(entries = json_object_get(resp, list)))
+            break;
+        json_array_foreach(entries, i, e) {
+            if (json_is_string(e))
+                puts(json_string_value(e));
+            else
+                tool_print(e, JSON_COMPACT);
+        }
+        if ((rc = aws_next_page(req, resp, last, start)))
             break;
         json_decref(resp);
         resp = NULL;
@@ -200,28 +209,18 @@ tool_list_tables(struct tool *t)
 }
 
 static int
+tool_list_tables(struct tool *t)
+{
+    return tool_list_pages(t, "ListTables", json_object(), "TableNames",
+                           "LastEvaluatedTableName", "ExclusiveStartTableName");
+}
+
+static int
 tool_scan(struct tool *t)
 {
-    json_t *req = json_pack("{s:s}", "TableName", t->aws.env.table);
-    json_t *resp = NULL, *items, *it;
-    size_t i;
-    cr_code rc = CR_NOMEM;
-
-    while (req) {
-        if ((rc = tool_call(t, AWS_DYNAMODB, "Scan", req, &resp)) ||
-            (rc = msg_resp_items(resp, &items)))
-            break;
-        json_array_foreach(items, i, it)
-            tool_print(it, JSON_COMPACT);
-        if ((rc = aws_next_page(req, resp, "LastEvaluatedKey",
-                                "ExclusiveStartKey")))
-            break;
-        json_decref(resp);
-        resp = NULL;
-    }
-    json_decref(req);
-    json_decref(resp);
-    return rc != CR_NOT_FOUND;
+    return tool_list_pages(t, "Scan",
+                           json_pack("{s:s}", "TableName", t->aws.env.table),
+                           "Items", "LastEvaluatedKey", "ExclusiveStartKey");
 }
 
 /* Pattern A: the newest `limit` messages, printed oldest first. */
