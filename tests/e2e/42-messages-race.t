@@ -97,9 +97,14 @@ my %user = map {
     $h => { uuid => sql_value("SELECT uuid FROM users WHERE handle = '$h'"),
             name => sql_value("SELECT display_name FROM users WHERE handle = '$h'") }
 } keys %other;
-my @t = gmtime(time + 2);
-my $late = sprintf('%04d-%02d-%02dT%02d:%02d:%02d.000001+00:00',
-                   $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0]);
+# Now, to the microsecond: after the first messages above, and not in the
+# future (a row ahead of the clock would stay first in both lists and upset
+# the tests that follow).
+my $now = time;
+my @t = gmtime($now);
+my $late = sprintf('%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00',
+                   $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0],
+                   int(($now - int $now) * 1e6));
 sub group_item {
     my ($owner, $them) = @_;
     return { Put => { TableName => $table, ConditionExpression => 'attribute_not_exists(pk)', Item => {
