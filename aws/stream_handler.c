@@ -108,39 +108,42 @@ stream_rows_add(struct stream_rows *r, const struct msg_group_row *g)
     return CR_OK;
 }
 
-/* One page of the index query into rows. *next becomes the page's
- * LastEvaluatedKey (a new reference) or NULL. */
+/* Every group row of m's conversation, all pages of the index query. */
 static cr_code
-stream_page(struct stream_handler *h, const struct msg_row *m, json_t *start,
-            json_t **next, struct stream_rows *rows)
+stream_read_rows(struct stream_handler *h, const struct msg_row *m,
+                 struct stream_rows *rows)
 {
     json_t *req = NULL, *resp = NULL, *items, *it;
     struct msg_group_row g;
     size_t i;
     cr_code rc;
 
-    *next = NULL;
     if ((rc = msg_req_group_rows(h->table, m->group_uuid, &req)))
-        goto out;
-    if (start && json_object_set(req, "ExclusiveStartKey", start)) {
-        rc = CR_NOMEM;
-        goto out;
-    }
-    if ((rc = aws_call(h->aws, AWS_DYNAMODB, "Query", req, &resp, NULL)) ||
-        (rc = msg_resp_items(resp, &items)))
-        goto out;
-    json_array_foreach(items, i, it) {
-        if (msg_group_from_item(it, &g) != CR_OK ||
-            strcmp(g.group_uuid, m->group_uuid) != 0) {
-            /* Not this record's fault; moving it would only spread it. */
-            log_line("stream: group %s has a malformed group row; left as is",
-                     m->group_uuid);
-            continue;
+        return rc;
+    for (;;) {
+        if ((rc = aws_call(h->aws, AWS_DYNAMODB, "Query", req, &resp, NULL)) ||
+            (rc = msg_resp_items(resp, &items)))
+            break;
+        json_array_foreach(items, i, it) {
+            if (msg_group_from_item(it, &g) != CR_OK ||
+                strcmp(g.group_uuid, m->group_uuid) != 0) {
+                /* Not this record's fault; moving it would only spread it. */
+                log_line("stream: group %s has a malformed group row; left as is",
+                         m->group_uuid);
+                continue;
+            }
+            if ((rc = stream_rows_add(rows, &g)))
+                goto out;
         }
-        if ((rc = stream_rows_add(rows, &g)))
-            goto out;
+        if ((rc = aws_next_page(req, resp, "LastEvaluatedKey",
+                                "ExclusiveStartKey"))) {
+            if (rc == CR_NOT_FOUND)
+                rc = CR_OK;     /* that was the last page */
+            break;
+        }
+        json_decref(resp);
+        resp = NULL;
     }
-    *next = json_incref(json_object_get(resp, "LastEvaluatedKey"));
 out:
     json_decref(req);
     json_decref(resp);
@@ -169,16 +172,10 @@ stream_settle(struct stream_handler *h, const struct msg_row *m,
               int *changed)
 {
     struct stream_rows rows = { NULL, 0, 0 };
-    json_t *start = NULL, *next;
     size_t i;
     cr_code rc;
 
-    do {
-        rc = stream_page(h, m, start, &next, &rows);
-        json_decref(start);
-        start = next;
-    } while (rc == CR_OK && start != NULL);
-    json_decref(start);
+    rc = stream_read_rows(h, m, &rows);
     for (i = 0; rc == CR_OK && i < rows.n; i++) {
         if (stream_superseded(&rows, i))
             rc = stream_drop_one(h, &rows.row[i], changed);
