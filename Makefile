@@ -14,9 +14,21 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS     := libjwt jansson libcurl libpq openssl
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKGS     := libjwt jansson libcurl libpq openssl cmocka
+
+# Goals that build nothing here: `run`, `test` and `bench` install first,
+# then build in a fresh make that reads pkg-config after the install.
+NOBUILD_GOALS := run test bench install clean
+BUILD_GOALS   := $(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all))
+ifneq ($(BUILD_GOALS),)
+HASH := \#
+ifeq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && \
+        echo '$(HASH)include <fcgiapp.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo ok),)
+$(error the build's libraries are not installed: run scripts/install (or make run / make test, which install first))
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(filter-out cmocka,$(PKGS)))
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out cmocka,$(PKGS)))
+endif
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
             -Wstrict-prototypes -Wmissing-prototypes -I. -I$(BUILD)/gen \
@@ -115,10 +127,15 @@ fuzz:
 install:
 	scripts/install
 
-run: install all
+# A new make after the install: this one read pkg-config before it ran.
+BUILD_AFTER_INSTALL = $(MAKE) --no-print-directory all
+
+run: install
+	$(BUILD_AFTER_INSTALL)
 	scripts/dev/run
 
-test: install all
+test: install
+	$(BUILD_AFTER_INSTALL)
 	scripts/test $(if $(filter 1,$(SANITIZE)),--sanitize)
 
 unit: $(TESTS)
@@ -127,7 +144,8 @@ unit: $(TESTS)
 lambda: all
 	scripts/lambda-package $(BUILD)
 
-bench: install all
+bench: install
+	$(BUILD_AFTER_INSTALL)
 	scripts/bench
 
 clean:

@@ -138,12 +138,17 @@ cr_alive() {
 }
 
 # cr_running NAME TEXT: prints the pid and succeeds when NAME runs.
+# PostgreSQL may have been restarted behind our back (pg_ctl restart): its
+# own postmaster.pid then names the live postmaster, which is recorded.
 cr_running() {
     local f pid
     f=$(cr_pidfile "$1")
-    [[ -f $f ]] || return 1
-    read -r pid <"$f" || true
-    cr_alive "${pid:-}" "$2" || return 1
+    [[ -f $f ]] && { read -r pid <"$f" || true; }
+    if ! cr_alive "${pid:-}" "$2"; then
+        [[ $1 == postgres ]] || return 1
+        pid=$(cr_pg_postmaster_pid) && cr_alive "$pid" "$2" || return 1
+        printf '%s\n' "$pid" >"$f"
+    fi
     printf '%s\n' "$pid"
 }
 
@@ -220,11 +225,29 @@ cr_wait() {
     done
 }
 
-# True when something accepts TCP connections on 127.0.0.1:PORT.
-cr_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# cr_port_holder PORT: the listener on local TCP port PORT, with its process
+# where visible; empty when there is none. Only a listener stops a server's
+# bind: connections left on the port by a server just stopped do not
+# (SO_REUSEADDR), and no client is given a port below the ephemeral range.
+cr_port_holder() {
+    local line
+    if ! command -v ss >/dev/null; then
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo 'another program'; fi
+        return 0
+    fi
+    line=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n 1)
+    [[ -n $line ]] || return 0
+    if [[ $line =~ users:\(\(\"([^\"]*)\",pid=([0-9]+) ]]; then
+        printf '%s (pid %s)\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+    else
+        echo 'a listener whose process is not visible'
+    fi
+}
 
 cr_need_port_free() {
-    ! cr_port_busy "$1" || cr_die "$2: port $1 is already in use by another program (set ${3} to another port)"
+    local holder
+    holder=$(cr_port_holder "$1")
+    [[ -z $holder ]] || cr_die "$2: port $1 is taken by $holder; stop it or set $3 to another port (below 32768)"
 }
 
 # One script at a time per state folder (up, down and nginx take it).
@@ -281,6 +304,15 @@ cr_pg_prepare() {
             { cr_log_tail postgres; cr_die "initdb failed"; }
     fi
     printf '%s\n' "$base"
+}
+
+# The pid PostgreSQL itself wrote in its data folder (first line).
+cr_pg_postmaster_pid() {
+    local f pid
+    f="$(cr_pg_base)/data/postmaster.pid"
+    [[ -r $f ]] || return 1
+    read -r pid <"$f" || return 1
+    [[ $pid =~ ^[0-9]+$ ]] && printf '%s\n' "$pid"
 }
 
 # psql as the local superuser against database $1 (default postgres).

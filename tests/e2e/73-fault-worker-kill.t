@@ -41,15 +41,23 @@ sub busy_worker {
 }
 
 my $kills = 6;
-# A killed process is not gone at once: until the kernel has torn it down
-# (long for a sanitizer build, with its huge shadow mappings) its socket
-# still takes connections, which then fail. Each kill's window runs from
-# kill() to the moment the process is a zombie or gone.
+# A kill's effect lasts longer than the kill: until the kernel has torn the
+# process down (long for a sanitizer build, with its huge shadow mappings)
+# its socket still takes connections, which then fail; and until lighttpd
+# has noticed the death and spawned a replacement (its check runs about
+# once a second), requests it sends to that worker's socket fail too. So
+# each kill's window runs from kill() to the moment the process is gone
+# and lighttpd has its full set of workers again without it.
 sub gone {
     my ($pid) = @_;
     open(my $fh, '<', "/proc/$pid/stat") or return 1;
     my ($state) = (<$fh> // '') =~ /\)\s+(\S)/;
     return !defined $state || $state eq 'Z' || $state eq 'X';
+}
+sub replaced {
+    my ($pid) = @_;
+    my @w = split /,/, worker_pids();
+    return @w == $want && !grep { $_ == $pid } @w;
 }
 
 my (@killed, @kill_times, @kill_ends);
@@ -73,8 +81,8 @@ my $f = fault_run(
             kill 'KILL', $pid;
             push @killed, $pid;
             push @kill_times, time;
-            my $give_up = time + 5;
-            sleep 0.005 until gone($pid) || time > $give_up;
+            my $give_up = time + 10;
+            sleep 0.005 until (gone($pid) && replaced($pid)) || time > $give_up;
             push @kill_ends, time;
             sleep 0.7;
         }
@@ -94,7 +102,7 @@ my @unexplained = grep {
     my $x = $_;
     !grep { $x->{t0} <= $kill_ends[$_] + 0.05 && $x->{t1} >= $kill_times[$_] - 0.05 } 0 .. $#kill_times
 } @failed;
-diag sprintf('killed processes took %.3f s at most to go', (sort { $b <=> $a } map { $kill_ends[$_] - $kill_times[$_] } 0 .. $#kill_times)[0] // 0);
+diag sprintf('killed workers took %.3f s at most to be gone and replaced', (sort { $b <=> $a } map { $kill_ends[$_] - $kill_times[$_] } 0 .. $#kill_times)[0] // 0);
 is scalar(@unexplained), 0, 'every failed request was in flight at a kill'
     or diag join "\n", map {
         my $x = $_;
