@@ -5,9 +5,10 @@
 #include <signal.h>
 #include <time.h>
 
-#include "app/app.h"
-#include "app/fcgi.h"
-#include "app/log.h"
+#include "app/context/app.h"
+#include "app/request.h"
+#include "app/http/fcgi.h"
+#include "app/core/log.h"
 
 static long
 main_elapsed_us(const struct timespec *start)

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/log.h"
-#include "app/uuid.h"
+#include "app/core/log.h"
+#include "app/core/uuid.h"
 #include "services/input.h"
 #include "services/message_group_access.h"
 #include "services/services.h"

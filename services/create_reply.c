@@ -1,6 +1,6 @@
 /* create_reply.c - POST /api/activities/UUID/reply {"message"}: a reply by
  * the caller; the parent's replies_count moves in the same statement. */
-#include "app/uuid.h"
+#include "app/core/uuid.h"
 #include "services/input.h"
 #include "services/services.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/log.h"
+#include "app/core/log.h"
 #include "services/message_group_access.h"
 
 cr_code

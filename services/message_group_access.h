@@ -6,8 +6,8 @@
 
 #include <jansson.h>
 
-#include "app/app.h"
-#include "aws/msg_model.h"
+#include "app/context/app.h"
+#include "aws/messages/msg_model.h"
 
 /* aws_call on DynamoDB; a failure is logged (type only, never a body).
  * Codes as aws_error_code(): CR_CONFLICT for a lost condition,

@@ -2,7 +2,7 @@
  * most recent first (pattern B), each named by the other participant. */
 #include <string.h>
 
-#include "app/log.h"
+#include "app/core/log.h"
 #include "services/message_group_access.h"
 #include "services/services.h"
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/log.h"
-#include "app/uuid.h"
+#include "app/core/log.h"
+#include "app/core/uuid.h"
 #include "services/message_group_access.h"
 #include "services/services.h"
 

@@ -2,7 +2,7 @@
  * activities whose message contains T as plain text. */
 #include <stdlib.h>
 
-#include "app/utf8.h"
+#include "app/core/utf8.h"
 #include "services/input.h"
 #include "services/services.h"
 

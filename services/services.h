@@ -3,8 +3,8 @@
 #ifndef CRUDDUR_SERVICES_H
 #define CRUDDUR_SERVICES_H
 
-#include "app/app.h"
-#include "app/http.h"
+#include "app/context/app.h"
+#include "app/http/http.h"
 
 /* Runs query q, whose one row holds the answer already as JSON (built by
  * PostgreSQL), and answers it with 200. A query that returns no row

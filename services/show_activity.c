@@ -1,6 +1,6 @@
 /* show_activity.c - GET /api/activities/UUID: the activity and its replies,
  * oldest first; 404 when absent or expired. */
-#include "app/uuid.h"
+#include "app/core/uuid.h"
 #include "services/services.h"
 
 SERVICE(show_activity)

@@ -8,12 +8,12 @@
 #ifndef CRUDDUR_FZ_HTTP_H
 #define CRUDDUR_FZ_HTTP_H
 
-#include "app/http.h"
-#include "app/router.h"
-#include "app/routes.h"
-#include "app/user.h"
-#include "app/utf8.h"
-#include "app/uuid.h"
+#include "app/http/http.h"
+#include "app/http/router.h"
+#include "services/routes.h"
+#include "app/db/user.h"
+#include "app/core/utf8.h"
+#include "app/core/uuid.h"
 #include "services/input.h"
 #include "tests/fuzz/fz.h"
 

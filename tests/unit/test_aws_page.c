@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "aws/aws_client.h"
+#include "aws/client/aws_client.h"
 
 static json_t *
 parse(const char *text)

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "aws/aws_client.h"
-#include "aws/msg_model.h"
+#include "aws/client/aws_client.h"
+#include "aws/messages/msg_model.h"
 #include "tests/unit/http_stub.h"
 
 #define FIXED_TIME 1679166251   /* 2023-03-18T19:04:11Z */

@@ -1,0 +1,36 @@
+/* caller.h - who is calling: the user row behind a verified token's sub.
+ *
+ * A worker remembers the last few callers for a short while, so a client
+ * making several requests costs one lookup, and a user deleted or re-linked
+ * in PostgreSQL is seen within CALLER_CACHE_SECS. */
+#ifndef CRUDDUR_CALLER_H
+#define CRUDDUR_CALLER_H
+
+#include <time.h>
+
+#include "app/core/err.h"
+#include "app/db/user.h"
+
+#define CALLER_CACHE_SLOTS 16
+#define CALLER_CACHE_SECS  30
+#define CALLER_SUB_SIZE    128
+
+struct db;
+
+struct caller_entry {
+    char sub[CALLER_SUB_SIZE];
+    struct user user;
+    time_t expires;
+};
+
+struct caller_cache {
+    struct caller_entry slots[CALLER_CACHE_SLOTS];
+    unsigned next;      /* slot to overwrite next (round robin) */
+};
+
+/* Finds the user whose cognito_user_id is sub. CR_NOT_FOUND when there is
+ * none, CR_DB_UNAVAILABLE when PostgreSQL is down. */
+cr_code caller_lookup(struct caller_cache *cache, struct db *db,
+                      const char *sub, time_t now, struct user *out);
+
+#endif

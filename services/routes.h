@@ -1,0 +1,12 @@
+/* routes.h - the API's route table (SPEC section 3). */
+#ifndef CRUDDUR_ROUTES_H
+#define CRUDDUR_ROUTES_H
+
+#include <stddef.h>
+
+#include "app/http/router.h"
+
+extern const struct route app_routes[];
+extern const size_t app_nroutes;
+
+#endif
