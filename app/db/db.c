@@ -3,8 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "app/db/db.h"
 #include "app/core/log.h"
+#include "app/db/db.h"
 
 struct db {
     char *conninfo;

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/http/http.h"
 #include "app/core/log.h"
+#include "app/http/http.h"
 
 void
 http_response_init(struct http_response *res)

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "app/core/buf.h"
-#include "aws/client/httpc.h"
 #include "app/core/log.h"
 #include "aws/client/aws_client.h"
+#include "aws/client/httpc.h"
 
 #define AWS_RESPONSE_LIMIT (16u * 1024 * 1024)
 

@@ -7,9 +7,9 @@
 #include <jansson.h>
 
 #include "app/core/buf.h"
-#include "aws/client/httpc.h"
 #include "app/core/log.h"
 #include "aws/client/aws_creds.h"
+#include "aws/client/httpc.h"
 
 #define AWS_CREDS_EARLY 300   /* refresh this many seconds before expiry */
 

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/client/httpc.h"
 #include "app/core/log.h"
+#include "aws/client/httpc.h"
 
 struct httpc_sink {
     struct buf *out;

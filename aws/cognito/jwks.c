@@ -5,8 +5,8 @@
 #include <jansson.h>
 
 #include "app/core/buf.h"
-#include "aws/client/httpc.h"
 #include "app/core/log.h"
+#include "aws/client/httpc.h"
 #include "aws/cognito/jwk.h"
 #include "aws/cognito/jwks.h"
 

@@ -6,8 +6,8 @@
 
 #include <jansson.h>
 
-#include "aws/client/httpc.h"
 #include "app/core/log.h"
+#include "aws/client/httpc.h"
 #include "aws/stream/lambda_runtime.h"
 
 #define LAMBDA_EVENT_LIMIT (8u * 1024 * 1024)  /* a stream batch is < 6 MB */

@@ -5,8 +5,8 @@
 #include <time.h>
 
 #include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
 #include "app/programs/cruddur-aws/tool.h"
+#include "aws/messages/msg_model.h"
 
 cr_code
 tool_call(struct tool *t, enum aws_service svc, const char *target,

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
 #include "app/programs/cruddur-aws/tool.h"
+#include "aws/messages/msg_model.h"
 
 #define TOOL_SEED_STEP_USEC (97LL * 1000000)   /* between two messages */
 

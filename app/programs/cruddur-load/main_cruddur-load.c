@@ -22,9 +22,9 @@
 #include <unistd.h>
 
 #include "app/context/config.h"
-#include "app/db/db.h"
 #include "app/core/log.h"
 #include "app/core/uuid.h"
+#include "app/db/db.h"
 #include "aws/client/aws_client.h"
 #include "aws/messages/msg_model.h"
 
