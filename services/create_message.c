@@ -11,6 +11,7 @@
 
 #include "app/core/log.h"
 #include "app/core/uuid.h"
+#include "app/db/users.h"
 #include "services/input.h"
 #include "services/message_group_access.h"
 #include "services/services.h"
@@ -25,33 +26,6 @@ create_message_member(const struct http_request *req, const char *key)
     json_t *v = req->json ? json_object_get(req->json, key) : NULL;
 
     return json_is_null(v) ? NULL : v;
-}
-
-/* The user named handle from PostgreSQL; CR_NOT_FOUND when none. */
-static cr_code
-create_message_receiver(struct app *app, const char *handle, struct user *u)
-{
-    const char *params[1] = { handle };
-    PGresult *r;
-    cr_code rc;
-
-    if (!user_handle_valid(handle))
-        return CR_NOT_FOUND;
-    if ((rc = db_run(app->db, DBQ_user_by_handle, 1, params, &r)))
-        return rc;
-    rc = CR_NOT_FOUND;
-    if (PQntuples(r) == 1) {
-        rc = CR_INTERNAL;   /* the schema's CHECKs make these fit */
-        if (snprintf(u->uuid, sizeof(u->uuid), "%s", PQgetvalue(r, 0, 0)) <
-                (int)sizeof(u->uuid) &&
-            snprintf(u->handle, sizeof(u->handle), "%s", PQgetvalue(r, 0, 1)) <
-                (int)sizeof(u->handle) &&
-            snprintf(u->display_name, sizeof(u->display_name), "%s",
-                     PQgetvalue(r, 0, 2)) < (int)sizeof(u->display_name))
-            rc = CR_OK;
-    }
-    PQclear(r);
-    return rc;
 }
 
 /* A fresh message row by sender into group, timed now. */
@@ -200,7 +174,7 @@ create_message_start(struct app *app, struct http_request *req,
     }
     if (!ok)
         return;
-    rc = create_message_receiver(app, h, &receiver);
+    rc = users_by_handle(app->db, h, &receiver);
     if (rc == CR_NOT_FOUND) {
         http_error(res, 404, "user_not_found");
         return;

@@ -30,7 +30,7 @@ int tool_cognito(struct tool *t, int argc, char **argv);
 int tool_db(struct tool *t, int argc, char **argv);
 
 /* The users row of handle from PostgreSQL (CONNECTION_URL), through the
- * prepared query users_short. CR_NOT_FOUND when there is none. */
+ * users_by_handle(). CR_NOT_FOUND when there is none. */
 cr_code tool_user_by_handle(const char *handle, struct user *u);
 
 /* Calls fn for each Cognito user of AWS_COGNITO_USER_POOL_ID (ListUsers,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/db/db.h"
+#include "app/db/users.h"
 #include "app/programs/cruddur-aws/tool.h"
 
 static cr_code
@@ -20,45 +21,16 @@ tool_db_open(struct db **db)
     return db_new(db, url);
 }
 
-static cr_code
-tool_db_user_json(const char *text, struct user *u)
-{
-    json_t *j = json_loads(text, 0, NULL);
-    const char *uuid = json_string_value(json_object_get(j, "uuid"));
-    const char *handle = json_string_value(json_object_get(j, "handle"));
-    const char *name = json_string_value(json_object_get(j, "display_name"));
-    cr_code rc = CR_BACKEND;
-
-    if (uuid && handle && name && strlen(uuid) < sizeof(u->uuid) &&
-        strlen(handle) < sizeof(u->handle) &&
-        strlen(name) < sizeof(u->display_name)) {
-        strcpy(u->uuid, uuid);
-        strcpy(u->handle, handle);
-        strcpy(u->display_name, name);
-        rc = CR_OK;
-    }
-    json_decref(j);
-    return rc;
-}
-
 cr_code
 tool_user_by_handle(const char *handle, struct user *u)
 {
-    const char *params[1] = { handle };
     struct db *db = NULL;
-    char *text = NULL;
     cr_code rc;
 
     if ((rc = tool_db_open(&db)))
         return rc;
-    rc = db_fetch_text(db, DBQ_users_short, 1, params, &text);
-    if (rc == CR_OK && text == NULL)
-        rc = CR_NOT_FOUND;
-    if (rc == CR_OK)
-        rc = tool_db_user_json(text, u);
-    if (rc)
+    if ((rc = users_by_handle(db, handle, u)))
         fprintf(stderr, "cruddur-aws: user %s: %s\n", handle, cr_strerror(rc));
-    free(text);
     db_free(db);
     return rc;
 }

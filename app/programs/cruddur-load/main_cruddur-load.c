@@ -25,6 +25,7 @@
 #include "app/core/log.h"
 #include "app/core/uuid.h"
 #include "app/db/db.h"
+#include "app/db/users.h"
 #include "aws/client/aws_client.h"
 #include "aws/messages/msg_model.h"
 
@@ -202,24 +203,11 @@ load_cmp(const void *a, const void *b)
 static cr_code
 load_caller(const struct config *cfg, const char *handle, struct user *u)
 {
-    const char *p[1] = { handle };
     struct db *db = NULL;
-    PGresult *r = NULL;
     cr_code rc;
 
-    if ((rc = db_new(&db, cfg->connection_url)) ||
-        (rc = db_run(db, DBQ_user_by_handle, 1, p, &r)))
-        goto out;
-    rc = CR_NOT_FOUND;
-    if (PQntuples(r) == 1) {
-        snprintf(u->uuid, sizeof(u->uuid), "%s", PQgetvalue(r, 0, 0));
-        snprintf(u->handle, sizeof(u->handle), "%s", PQgetvalue(r, 0, 1));
-        snprintf(u->display_name, sizeof(u->display_name), "%s",
-                 PQgetvalue(r, 0, 2));
-        rc = CR_OK;
-    }
-out:
-    PQclear(r);
+    if ((rc = db_new(&db, cfg->connection_url)) == CR_OK)
+        rc = users_by_handle(db, handle, u);
     db_free(db);
     return rc;
 }
