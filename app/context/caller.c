@@ -8,25 +8,16 @@ cr_code
 caller_lookup(struct caller_cache *cache, struct db *db, const char *sub,
               time_t now, struct user *out)
 {
-    struct caller_entry *e;
-    unsigned i;
     cr_code rc;
 
     if (strlen(sub) >= CALLER_SUB_SIZE)
         return CR_NOT_FOUND;
-    for (i = 0; i < CALLER_CACHE_SLOTS; i++) {
-        e = &cache->slots[i];
-        if (e->expires > now && strcmp(e->sub, sub) == 0) {
-            *out = e->user;
-            return CR_OK;
-        }
-    }
-    rc = users_by_cognito_sub(db, sub, out);
-    if (rc)
+    if (ttl_cache_get_bytes(&cache->users, sub, now, out, sizeof(*out)))
+        return CR_OK;
+    if ((rc = users_by_cognito_sub(db, sub, out)))
         return rc;
-    e = &cache->slots[cache->next++ % CALLER_CACHE_SLOTS];
-    strcpy(e->sub, sub);
-    e->user = *out;
-    e->expires = now + CALLER_CACHE_SECS;
+    /* Served for CALLER_CACHE_SECS seconds: the last one is now + secs - 1. */
+    ttl_cache_put_bytes(&cache->users, sub, out, sizeof(*out),
+                        now + CALLER_CACHE_SECS - 1);
     return CR_OK;
 }

@@ -29,7 +29,7 @@ int tool_ddb_seed(struct tool *t);
 int tool_cognito(struct tool *t, int argc, char **argv);
 int tool_db(struct tool *t, int argc, char **argv);
 
-/* The users row of handle from PostgreSQL (CONNECTION_URL), through the
+/* The users row of handle from PostgreSQL (CONNECTION_URL), through
  * users_by_handle(). CR_NOT_FOUND when there is none. */
 cr_code tool_user_by_handle(const char *handle, struct user *u);
 
