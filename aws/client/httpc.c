@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/core/env.h"
 #include "app/core/log.h"
 #include "aws/client/httpc.h"
 
@@ -29,9 +30,9 @@ httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 static void
 httpc_set_ca_bundle(CURL *h)
 {
-    const char *ca = getenv("CURL_CA_BUNDLE");
+    const char *ca = env_get("CURL_CA_BUNDLE");
 
-    if (ca != NULL && *ca != '\0')
+    if (ca != NULL)
         curl_easy_setopt(h, CURLOPT_CAINFO, ca);
 }
 

@@ -18,6 +18,9 @@ struct tool {
     int prod;             /* --prod: real AWS, endpoint overrides ignored */
 };
 
+/* env_get() that reports a missing variable on stderr. */
+const char *tool_env(const char *name);
+
 /* aws_call that reports a failure on stderr (type and message). */
 cr_code tool_call(struct tool *t, enum aws_service svc, const char *target,
                   json_t *req, json_t **resp);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/core/env.h"
 #include "app/programs/cruddur-aws/tool.h"
 
 #define TOOL_POOL_NAME     "cruddur-user-pool"
@@ -16,15 +17,13 @@ static const struct { const char *handle, *name; } tool_seed_users[] = {
     { "londo", "Londo Mollari" },
 };
 
-static const char *
+const char *
 tool_env(const char *name)
 {
-    const char *v = getenv(name);
+    const char *v = env_get(name);
 
-    if (v == NULL || *v == '\0') {
+    if (v == NULL)
         fprintf(stderr, "cruddur-aws: %s is not set\n", name);
-        return NULL;
-    }
     return v;
 }
 

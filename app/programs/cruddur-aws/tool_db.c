@@ -11,14 +11,10 @@
 static cr_code
 tool_db_open(struct db **db)
 {
-    const char *url = getenv("CONNECTION_URL");
+    const char *url = tool_env("CONNECTION_URL");
 
     *db = NULL;
-    if (url == NULL || *url == '\0') {
-        fputs("cruddur-aws: CONNECTION_URL is not set\n", stderr);
-        return CR_INVALID;
-    }
-    return db_new(db, url);
+    return url ? db_new(db, url) : CR_INVALID;
 }
 
 cr_code
