@@ -143,6 +143,7 @@ aws_creds_fetch(struct aws_creds *c, CURL *h)
                              .connect_timeout_ms = 1000 };
     struct curl_slist *hdrs = NULL;
     char url[AWS_CREDS_URL_SIZE + 64], *hdr = NULL;
+    const char *why = NULL;
     struct buf out;
     json_t *doc = NULL;
     long status = 0;
@@ -166,8 +167,10 @@ aws_creds_fetch(struct aws_creds *c, CURL *h)
     }
     req.url = url;
     req.headers = hdrs;
-    if ((rc = httpc_perform(h, &req, &status, &out)))
+    if ((rc = httpc_perform(h, &req, &status, &out, &why))) {
+        log_line("aws creds: container endpoint: %s", why);
         goto out;
+    }
     rc = CR_BACKEND;
     if (status != 200) {
         log_line("aws creds: container endpoint answered %ld", status);

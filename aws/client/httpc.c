@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "app/core/env.h"
-#include "app/core/log.h"
 #include "aws/client/httpc.h"
 
 struct httpc_sink {
@@ -51,7 +50,7 @@ httpc_set_body(CURL *h, const struct httpc_req *r)
 
 cr_code
 httpc_perform(CURL *h, const struct httpc_req *r, long *status,
-              struct buf *out)
+              struct buf *out, const char **why)
 {
     struct httpc_sink sink = { out, 0 };
     CURLcode cc;
@@ -78,10 +77,14 @@ httpc_perform(CURL *h, const struct httpc_req *r, long *status,
     httpc_set_body(h, r);
 
     cc = curl_easy_perform(h);
-    if (sink.overflow)
+    if (sink.overflow) {
+        if (why)
+            *why = "answer over the size limit";
         return CR_INVALID;
+    }
     if (cc != CURLE_OK) {
-        log_line("http %s %s: %s", r->method, r->url, curl_easy_strerror(cc));
+        if (why)
+            *why = curl_easy_strerror(cc);
         return CR_BACKEND;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
