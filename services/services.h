@@ -5,6 +5,7 @@
 
 #include "app/context/app.h"
 #include "app/http/http.h"
+#include "aws/client/aws_error.h"
 
 /* Runs query q, whose one row holds the answer already as JSON (built by
  * PostgreSQL), and answers it with 200. A query that returns no row
@@ -13,6 +14,14 @@ void service_answer_query(struct app *app, struct http_response *res,
                           enum db_query q, int nparams,
                           const char *const *params,
                           const char *not_found_code);
+
+/* Answers rc (http_fail()) for a service whose DynamoDB step failed, and
+ * logs the failure once, here at the edge: the service, the code and
+ * err's call, HTTP status and AWS error type (never a body). A lost
+ * condition is an answer, not an incident: not logged. err may hold no
+ * failure (a request that could not be built): nothing to add then. */
+void service_fail_aws(struct http_response *res, const char *service,
+                      cr_code rc, const struct aws_error *err);
 
 #define SERVICE(name) \
     void name(struct app *app, struct http_request *req, \

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "aws/client/aws_client.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_req.h"
 #include "tests/unit/http_stub.h"
 
 #define FIXED_TIME 1679166251   /* 2023-03-18T19:04:11Z */

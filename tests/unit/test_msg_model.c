@@ -8,7 +8,10 @@
 #include <cmocka.h>
 
 #include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_key.h"
+#include "aws/messages/msg_req.h"
+#include "aws/messages/msg_row.h"
+#include "aws/messages/msg_time.h"
 
 #define G  "5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13"
 #define U1 "198ff1bc-38a2-401b-ac30-ed0f6fb0da1a"

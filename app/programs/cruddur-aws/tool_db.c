@@ -1,35 +1,12 @@
-/* tool_db.c - the tool's PostgreSQL side: users by handle, and
- * cruddur-aws db update-cognito-user-ids. */
+/* tool_db.c - cruddur-aws db update-cognito-user-ids: each Cognito user's
+ * sub into the users row of its preferred_username. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/db/db.h"
-#include "app/db/users.h"
-#include "app/programs/cruddur-aws/tool.h"
-
-static cr_code
-tool_db_open(struct db **db)
-{
-    const char *url = tool_env("CONNECTION_URL");
-
-    *db = NULL;
-    return url ? db_new(db, url) : CR_INVALID;
-}
-
-cr_code
-tool_user_by_handle(const char *handle, struct user *u)
-{
-    struct db *db = NULL;
-    cr_code rc;
-
-    if ((rc = tool_db_open(&db)))
-        return rc;
-    if ((rc = users_by_handle(db, handle, u)))
-        fprintf(stderr, "cruddur-aws: user %s: %s\n", handle, cr_strerror(rc));
-    db_free(db);
-    return rc;
-}
+#include "app/programs/cruddur-aws/tool_cognito.h"
+#include "app/programs/cruddur-aws/tool_db.h"
 
 struct tool_link {
     struct db *db;
@@ -65,10 +42,11 @@ tool_link_user(void *arg, const char *sub, const char *handle,
 static int
 tool_update_cognito_ids(struct tool *t)
 {
+    const char *url = tool_env("CONNECTION_URL");
     struct tool_link l = { NULL, 0, 0 };
     cr_code rc;
 
-    if (tool_db_open(&l.db))
+    if (url == NULL || db_new(&l.db, url))
         return 1;
     rc = tool_cognito_each_user(t, tool_link_user, &l);
     db_free(l.db);
