@@ -32,7 +32,7 @@ main_serve(struct app *app, FCGX_Request *fr)
     http_request_init(&req);
     http_response_init(&res);
     if (fcgi_request_read(fr, &req, &res) == CR_OK)
-        app_handle(app, &req, &res);
+        request_handle(app, &req, &res);
     fcgi_response_write(fr, config_origin_allowed(&app->cfg, req.origin),
                         &req, &res);
     /* One line a request: the path only, as the query may hold a search

@@ -183,7 +183,9 @@ create_message_start(struct app *app, struct http_request *req,
     http_json(res, 200, json_pack("{s:s}", "message_group_uuid", group));
 }
 
-SERVICE(create_message)
+void
+service_create_message(struct app *app, struct http_request *req,
+                       struct http_response *res)
 {
     json_t *handle = create_message_member(req, "handle");
     json_t *group = create_message_member(req, "message_group_uuid");

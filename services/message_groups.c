@@ -45,7 +45,9 @@ message_groups_append(json_t *out, json_t *item)
         g.sk)) ? CR_NOMEM : CR_OK;
 }
 
-SERVICE(message_groups)
+void
+service_message_groups(struct app *app, struct http_request *req,
+                       struct http_response *res)
 {
     json_t *q = NULL, *resp = NULL, *items, *item, *out = NULL;
     struct aws_error err = { 0 };

@@ -74,7 +74,9 @@ messages_append(json_t *out, json_t *item)
         m.sk)) ? CR_NOMEM : CR_OK;
 }
 
-SERVICE(messages)
+void
+service_messages(struct app *app, struct http_request *req,
+                 struct http_response *res)
 {
     const char *group = req->params[0];
     json_t *q = NULL, *resp = NULL, *items, *out = NULL;

@@ -6,7 +6,7 @@
 
 #include "app/http/router.h"
 
-extern const struct route app_routes[];
-extern const size_t app_nroutes;
+extern const struct route routes[];
+extern const size_t routes_count;
 
 #endif

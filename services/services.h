@@ -23,21 +23,31 @@ void service_answer_query(struct app *app, struct http_response *res,
 void service_fail_aws(struct http_response *res, const char *service,
                       cr_code rc, const struct aws_error *err);
 
-#define SERVICE(name) \
-    void name(struct app *app, struct http_request *req, \
-              struct http_response *res)
-
-SERVICE(health_check);
-SERVICE(home_activities);
-SERVICE(notifications_activities);
-SERVICE(search_activities);
-SERVICE(user_activities);
-SERVICE(show_activity);
-SERVICE(create_activity);
-SERVICE(create_reply);
-SERVICE(users_short);
-SERVICE(message_groups);
-SERVICE(messages);
-SERVICE(create_message);
+/* The handlers, one a route (routes.c), each in the file of its name:
+ * service_NAME is in services/NAME.c. */
+void service_health_check(struct app *app, struct http_request *req,
+                          struct http_response *res);
+void service_home_activities(struct app *app, struct http_request *req,
+                             struct http_response *res);
+void service_notifications_activities(struct app *app, struct http_request *req,
+                                      struct http_response *res);
+void service_search_activities(struct app *app, struct http_request *req,
+                               struct http_response *res);
+void service_user_activities(struct app *app, struct http_request *req,
+                             struct http_response *res);
+void service_show_activity(struct app *app, struct http_request *req,
+                           struct http_response *res);
+void service_create_activity(struct app *app, struct http_request *req,
+                             struct http_response *res);
+void service_create_reply(struct app *app, struct http_request *req,
+                          struct http_response *res);
+void service_users_short(struct app *app, struct http_request *req,
+                         struct http_response *res);
+void service_message_groups(struct app *app, struct http_request *req,
+                            struct http_response *res);
+void service_messages(struct app *app, struct http_request *req,
+                      struct http_response *res);
+void service_create_message(struct app *app, struct http_request *req,
+                            struct http_response *res);
 
 #endif

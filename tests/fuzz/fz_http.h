@@ -33,7 +33,7 @@ fz_http_route(struct http_request *req, const char *method)
     const char *p;
     int i, ncolons = 0;
 
-    r = router_match(app_routes, app_nroutes, method, req, &found, allow,
+    r = router_match(routes, routes_count, method, req, &found, allow,
                      sizeof(allow));
     if (r != ROUTER_FOUND)
         return found == NULL && req->nparams == 0 &&
