@@ -1,4 +1,4 @@
-/* routes.h - the API's route table (SPEC section 3). */
+/* routes.h - the API's route table (README, "The API"). */
 #ifndef CRUDDUR_ROUTES_H
 #define CRUDDUR_ROUTES_H
 

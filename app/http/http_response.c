@@ -1,4 +1,5 @@
-/* http_response.c - status, JSON body and the error format of SPEC s.3. */
+/* http_response.c - status, JSON body, and the API's error format:
+ * {"errors": ["snake_case_code", ...]} with its status. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* stream_handler.h - the message stream processor's one handler (SPEC
- * section 7), shared by the Lambda bootstrap and the local poller.
+/* stream_handler.h - the message stream processor's one handler, shared by
+ * the Lambda bootstrap and the local poller.
  *
  * Input is a batch of DynamoDB Streams records, {"Records": [...]}, the
  * shape both Lambda's event and GetRecords' answer have. For every INSERT

@@ -8,8 +8,9 @@
 #include "app/programs/cruddur-aws/tool_seed.h"
 #include "aws/messages/msg_req.h"
 
-/* SPEC section 6. On-demand billing: nothing to size, and no throttling
- * of a burst of messages at a provisioned 5 writes a second. */
+/* The table of aws/messages/msg_row.h: keys, index and stream. On-demand
+ * billing: nothing to size, and no throttling of a burst of messages at a
+ * provisioned 5 writes a second. */
 static json_t *
 tool_table_spec(const char *table)
 {
