@@ -8,8 +8,8 @@
 #   make lambda        the stream processor as an AWS Lambda zip
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (60) each
 #
-# Every .c under app/, services/ and aws/ goes into one static library,
-# except files named main_NAME.c: each of those becomes the program
+# Every .c under app/, services/ and aws/ (any depth) goes into one static
+# library, except files named main_NAME.c: each of those becomes the program
 # build/NAME. Each tests/unit/test_NAME.c becomes build/test_NAME.
 
 CC       ?= cc
@@ -60,7 +60,9 @@ LDFLAGS  += -fsanitize=fuzzer,address,undefined
 endif
 FUZZ_SECONDS ?= 60
 
-ALL_SRC  := $(wildcard app/*.c services/*.c aws/*.c)
+# $(call rwildcard,DIR,PATTERN): the files matching PATTERN under DIR.
+rwildcard = $(foreach d,$(wildcard $(1:=/*)),$(call rwildcard,$d,$2) $(filter $(subst *,%,$2),$d))
+ALL_SRC  := $(sort $(call rwildcard,app services aws,*.c))
 MAIN_SRC := $(filter %.c,$(foreach f,$(ALL_SRC),$(if $(filter main_%,$(notdir $(f))),$(f))))
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(ALL_SRC))
 SQL_SRC  := $(wildcard sql/queries/*.sql)

@@ -1,12 +1,14 @@
 /* create_reply.c - POST /api/activities/UUID/reply {"message"}: a reply by
  * the caller; the parent's replies_count moves in the same statement. */
-#include "app/uuid.h"
+#include "app/core/uuid.h"
 #include "services/input.h"
 #include "services/services.h"
 
 #define REPLY_MAX_CHARS 1024
 
-SERVICE(create_reply)
+void
+service_create_reply(struct app *app, struct http_request *req,
+                     struct http_response *res)
 {
     const char *message, *params[3];
 

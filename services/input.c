@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/utf8.h"
+#include "app/core/utf8.h"
 #include "services/input.h"
 
 int

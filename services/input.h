@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "app/http.h"
+#include "app/http/http.h"
 
 /* Reads the string member key of the body into *out (pointing into the
  * body). On failure appends (http_error_add) a 422 error "<key>_blank" (absent, null or only

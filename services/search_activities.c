@@ -2,13 +2,15 @@
  * activities whose message contains T as plain text. */
 #include <stdlib.h>
 
-#include "app/utf8.h"
+#include "app/core/utf8.h"
 #include "services/input.h"
 #include "services/services.h"
 
 #define SEARCH_MAX_CHARS 280
 
-SERVICE(search_activities)
+void
+service_search_activities(struct app *app, struct http_request *req,
+                          struct http_response *res)
 {
     const char *params[1];
     char *term = NULL;

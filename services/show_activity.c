@@ -1,9 +1,11 @@
 /* show_activity.c - GET /api/activities/UUID: the activity and its replies,
  * oldest first; 404 when absent or expired. */
-#include "app/uuid.h"
+#include "app/core/uuid.h"
 #include "services/services.h"
 
-SERVICE(show_activity)
+void
+service_show_activity(struct app *app, struct http_request *req,
+                      struct http_response *res)
 {
     const char *uuid = req->params[0];
 

@@ -9,7 +9,7 @@ DROP TABLE IF EXISTS public.users;
 CREATE TABLE public.users (
   uuid            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   display_name    text NOT NULL CHECK (char_length(display_name) BETWEEN 1 AND 64),
-  -- The worker keeps handles in fixed 33-byte fields (app/user.h).
+  -- The worker keeps handles in fixed 33-byte fields (app/db/user.h).
   handle          text NOT NULL UNIQUE
                   CHECK (handle ~ '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$'),
   email           text NOT NULL,

@@ -3,7 +3,7 @@
 #ifndef CRUDDUR_FZ_AWS_ERROR_H
 #define CRUDDUR_FZ_AWS_ERROR_H
 
-#include "aws/aws_error.h"
+#include "aws/client/aws_error.h"
 #include "tests/fuzz/fz.h"
 
 static inline int

@@ -4,7 +4,7 @@
 #ifndef CRUDDUR_FZ_B64URL_H
 #define CRUDDUR_FZ_B64URL_H
 
-#include "aws/b64url.h"
+#include "app/core/b64url.h"
 #include "tests/fuzz/fz.h"
 
 static inline int

@@ -12,7 +12,7 @@
 #ifndef CRUDDUR_FZ_BEARER_H
 #define CRUDDUR_FZ_BEARER_H
 
-#include "aws/jwt_verify.h"
+#include "aws/cognito/jwt_verify.h"
 #include "tests/fuzz/fz.h"
 
 #define FZ_ISSUER "fuzz://offline/us-east-1_Fuzz"

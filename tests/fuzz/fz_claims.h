@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "aws/jwt_claims.h"
+#include "aws/cognito/jwt_claims.h"
 #include "tests/fuzz/fz.h"
 
 #define FZ_CLAIMS_ISSUER "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Fuzz"

@@ -5,7 +5,7 @@
 #ifndef CRUDDUR_FZ_JWKS_H
 #define CRUDDUR_FZ_JWKS_H
 
-#include "aws/jwks.h"
+#include "aws/cognito/jwks.h"
 #include "tests/fuzz/fz.h"
 
 static inline int

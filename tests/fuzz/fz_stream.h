@@ -11,9 +11,9 @@
 
 #include <jansson.h>
 
-#include "aws/aws_client.h"
-#include "aws/stream_handler.h"
-#include "aws/stream_lambda.h"
+#include "aws/client/aws_client.h"
+#include "aws/stream/stream_handler.h"
+#include "aws/stream/stream_lambda.h"
 #include "tests/fuzz/fz.h"
 
 struct fz_stream {

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "app/utf8.h"
+#include "app/core/utf8.h"
 #include "tests/fuzz/fz.h"
 
 static inline int

@@ -25,7 +25,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "aws/b64url.h"
+#include "app/core/b64url.h"
 
 #define FX_POOL "/us-east-1_TestPool"
 #define FX_CLIENT "test-client-id"

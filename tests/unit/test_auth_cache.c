@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "app/auth_cache.h"
-#include "aws/b64url.h"
+#include "app/context/auth_cache.h"
+#include "app/core/b64url.h"
 
 #define NOW 1700000000L
 #define SKEW 60

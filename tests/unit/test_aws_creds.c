@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "aws/aws_client.h"
+#include "aws/client/aws_client.h"
 #include "tests/unit/http_stub.h"
 
 #define EXPIRY   1900000000   /* 2030-03-17T17:46:40Z */

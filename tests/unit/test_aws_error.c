@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "aws/aws_client.h"
+#include "aws/client/aws_client.h"
 #include "tests/unit/http_stub.h"
 
 static cr_code

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "aws/b64url.h"
+#include "app/core/b64url.h"
 
 static void
 roundtrip(const char *plain, const char *enc)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "app/http.h"
+#include "app/http/http.h"
 
 static void
 decodes(const char *in, int plus, const char *want)

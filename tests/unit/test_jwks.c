@@ -11,9 +11,9 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
-#include "aws/jwk.h"
-#include "aws/jwks.h"
-#include "aws/jwt_verify.h"
+#include "aws/cognito/jwk.h"
+#include "aws/cognito/jwks.h"
+#include "aws/cognito/jwt_verify.h"
 #include "tests/unit/jwt_fixture.h"
 
 struct world {

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
-#include "aws/jwt_verify.h"
+#include "aws/cognito/jwt_verify.h"
 #include "tests/unit/jwt_fixture.h"
 
 struct world {

@@ -16,10 +16,10 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "aws/aws_client.h"
-#include "aws/lambda_runtime.h"
-#include "aws/stream_handler.h"
-#include "aws/stream_lambda.h"
+#include "aws/client/aws_client.h"
+#include "aws/stream/lambda_runtime.h"
+#include "aws/stream/stream_handler.h"
+#include "aws/stream/stream_lambda.h"
 #include "tests/unit/http_stub.h"
 
 #define FAKE_MAX 16

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "app/router.h"
+#include "app/http/router.h"
 
 static void h_a(struct app *a, struct http_request *q, struct http_response *r)
 { (void)a; (void)q; (void)r; }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "app/ttl_cache.h"
+#include "app/core/ttl_cache.h"
 
 #define NOW 1700000000L
 

@@ -1,0 +1,46 @@
+/* app.c - one worker's kept state: made once at start, freed at exit. */
+#include <string.h>
+#include <unistd.h>
+
+#include "app/context/app.h"
+#include "app/core/log.h"
+#include "aws/cognito/jwt_verify.h"
+
+cr_code
+app_init(struct app *app)
+{
+    cr_code rc;
+
+    memset(app, 0, sizeof(*app));
+    app->pid = (int)getpid();
+    rc = config_load(&app->cfg);
+    if (rc)
+        return rc;
+    rc = db_new(&app->db, app->cfg.connection_url);
+    if (rc)
+        goto fail;
+    rc = jwt_verifier_new(&app->jwt, app->cfg.cognito_issuer,
+                          app->cfg.cognito_client_id);
+    if (rc)
+        goto fail;
+    rc = aws_client_init(&app->aws, &app->cfg.aws);
+    if (rc) {
+        log_line("config: no usable AWS credentials");
+        goto fail;
+    }
+    return CR_OK;
+fail:
+    jwt_verifier_free(app->jwt);
+    db_free(app->db);
+    app->jwt = NULL;
+    app->db = NULL;
+    return rc;
+}
+
+void
+app_free(struct app *app)
+{
+    aws_client_free(&app->aws);
+    jwt_verifier_free(app->jwt);
+    db_free(app->db);
+}

@@ -1,0 +1,34 @@
+/* app.h - what one worker keeps across requests: its settings, its
+ * PostgreSQL connection, its token verifier (with the JWKS cache), its AWS
+ * client, and its caches of recently verified tokens, recent callers and
+ * conversations recent callers were found in. Nothing else outlives a
+ * request. */
+#ifndef CRUDDUR_APP_H
+#define CRUDDUR_APP_H
+
+#include "app/context/auth_cache.h"
+#include "app/context/caller.h"
+#include "app/context/config.h"
+#include "app/core/ttl_cache.h"
+#include "app/db/db.h"
+#include "aws/client/aws_client.h"
+
+struct jwt_verifier;
+
+struct app {
+    struct config cfg;
+    struct db *db;
+    struct jwt_verifier *jwt;
+    struct aws_client aws;
+    struct auth_cache tokens;
+    struct caller_cache callers;
+    struct ttl_cache participants;  /* "caller/group" the caller is in */
+    int pid;                    /* for the access log, read once */
+};
+
+/* Reads the configuration and makes the kept handles; connects nothing
+ * yet, so a worker starts while a backend is down. */
+cr_code app_init(struct app *app);
+void app_free(struct app *app);
+
+#endif

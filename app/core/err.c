@@ -1,0 +1,21 @@
+/* err.c - names of result codes. */
+#include "app/core/err.h"
+
+const char *
+cr_strerror(cr_code rc)
+{
+    switch (rc) {
+    case CR_OK: return "ok";
+    case CR_NOMEM: return "out_of_memory";
+    case CR_INVALID: return "invalid";
+    case CR_NOT_FOUND: return "not_found";
+    case CR_CONFLICT: return "conflict";
+    case CR_UNAUTHORIZED: return "unauthorized";
+    case CR_DB_UNAVAILABLE: return "database_unavailable";
+    case CR_DDB_UNAVAILABLE: return "messages_unavailable";
+    case CR_AUTH_UNAVAILABLE: return "auth_unavailable";
+    case CR_BACKEND: return "backend_error";
+    case CR_INTERNAL: return "internal_error";
+    }
+    return "unknown";
+}

@@ -1,0 +1,35 @@
+/* db.h - the worker's one PostgreSQL connection.
+ *
+ * Connects lazily, prepares every query of sql/queries/ once per connection
+ * and runs them with parameters only. A connection that breaks is dropped
+ * and made again on the next call; a query its file declares safe to retry
+ * ("-- retry: safe", scripts/gen-queries) that hit a connection that had
+ * died while idle is retried once on a fresh one. While PostgreSQL is down
+ * every call answers CR_DB_UNAVAILABLE and the worker keeps serving. */
+#ifndef CRUDDUR_DB_H
+#define CRUDDUR_DB_H
+
+#include <libpq-fe.h>
+
+#include "app/core/err.h"
+#include "db_queries.h"
+
+struct db;
+
+cr_code db_new(struct db **out, const char *conninfo);
+void db_free(struct db *db);
+
+/* Runs query q with its nparams parameters (CR_INTERNAL for another count
+ * than its file names). On CR_OK *out holds the result (PQclear it). CR_INVALID
+ * when PostgreSQL rejected a parameter's value (SQLSTATE class 22),
+ * CR_CONFLICT on a unique or foreign key violation, CR_DB_UNAVAILABLE when
+ * the server cannot be reached, CR_BACKEND for any other error. */
+cr_code db_run(struct db *db, enum db_query q, int nparams,
+               const char *const *params, PGresult **out);
+
+/* Runs query q and copies the first column of the first row into *out
+ * (free() it); *out is NULL when the query returned no row. */
+cr_code db_fetch_text(struct db *db, enum db_query q, int nparams,
+                      const char *const *params, char **out);
+
+#endif

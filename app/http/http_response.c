@@ -1,0 +1,136 @@
+/* http_response.c - status, JSON body, and the API's error format:
+ * {"errors": ["snake_case_code", ...]} with its status. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/core/log.h"
+#include "app/http/http.h"
+
+void
+http_response_init(struct http_response *res)
+{
+    memset(res, 0, sizeof(*res));
+    res->status = 500;
+}
+
+void
+http_response_free(struct http_response *res)
+{
+    json_decref(res->json);
+    json_decref(res->errors);
+    free(res->raw);
+    http_response_init(res);
+}
+
+/* A response carries one body: setting a new one drops the old. */
+static void
+http_drop_body(struct http_response *res)
+{
+    json_decref(res->json);
+    res->json = NULL;
+    free(res->raw);
+    res->raw = NULL;
+    json_decref(res->errors);
+    res->errors = NULL;
+}
+
+void
+http_error_add(struct http_response *res, int status, const char *code)
+{
+    json_t *errors = res->errors;
+
+    res->errors = NULL;
+    http_drop_body(res);
+    res->status = status;
+    res->errors = errors ? errors : json_array();
+    /* If even this allocation fails the body falls back to a fixed text. */
+    if (res->errors)
+        json_array_append_new(res->errors, json_string(code));
+}
+
+void
+http_error(struct http_response *res, int status, const char *code)
+{
+    http_drop_body(res);
+    http_error_add(res, status, code);
+}
+
+void
+http_fail(struct http_response *res, cr_code rc)
+{
+    switch (rc) {
+    case CR_DB_UNAVAILABLE:
+    case CR_DDB_UNAVAILABLE:
+    case CR_AUTH_UNAVAILABLE:
+        http_error(res, 503, cr_strerror(rc));
+        break;
+    case CR_NOT_FOUND:
+        http_error(res, 404, "not_found");
+        break;
+    case CR_UNAUTHORIZED:
+        http_error(res, 401, "unauthorized");
+        break;
+    default:
+        log_line("internal failure: %s", cr_strerror(rc));
+        http_error(res, 500, "internal_error");
+        break;
+    }
+}
+
+void
+http_json(struct http_response *res, int status, json_t *body)
+{
+    http_drop_body(res);
+    res->status = status;
+    res->json = body;
+    if (body == NULL)
+        http_fail(res, CR_NOMEM);
+}
+
+void
+http_raw(struct http_response *res, int status, char *raw)
+{
+    http_drop_body(res);
+    res->status = status;
+    res->raw = raw;
+}
+
+const char *
+http_response_body(const struct http_response *res, char **owned)
+{
+    json_t *wrap;
+
+    *owned = NULL;
+    if (res->errors) {
+        wrap = json_pack("{sO}", "errors", res->errors);
+        *owned = wrap ? json_dumps(wrap, JSON_COMPACT) : NULL;
+        json_decref(wrap);
+        /* Out of memory even for the error: a fixed text still answers. */
+        return *owned ? *owned : "{\"errors\":[\"internal_error\"]}";
+    }
+    if (res->raw)
+        return res->raw;
+    if (res->json)
+        return *owned = json_dumps(res->json, JSON_COMPACT | JSON_ENCODE_ANY);
+    return NULL;
+}
+
+const char *
+http_status_text(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}

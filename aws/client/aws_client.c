@@ -1,0 +1,282 @@
+/* aws_client.c - signed JSON-protocol calls with bounded, jittered retries. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/core/buf.h"
+#include "aws/client/aws_client.h"
+#include "aws/client/httpc.h"
+
+#define AWS_RESPONSE_LIMIT (16u * 1024 * 1024)
+
+struct aws_svc_info {
+    const char *sign_name;     /* service name in the SigV4 scope */
+    const char *target_prefix;
+    const char *content_type;
+};
+
+static const struct aws_svc_info aws_svcs[] = {
+    [AWS_DYNAMODB] = { "dynamodb", "DynamoDB_20120810",
+                       "Content-Type: application/x-amz-json-1.0" },
+    /* Streams are signed in DynamoDB's name, as the SDKs do. */
+    [AWS_STREAMS] = { "dynamodb", "DynamoDBStreams_20120810",
+                      "Content-Type: application/x-amz-json-1.0" },
+    [AWS_COGNITO] = { "cognito-idp", "AWSCognitoIdentityProviderService",
+                      "Content-Type: application/x-amz-json-1.1" },
+};
+
+cr_code
+aws_client_init(struct aws_client *c, const struct aws_env *env)
+{
+    cr_code rc;
+
+    memset(c, 0, sizeof(*c));
+    c->env = *env;
+    if ((rc = aws_creds_init(&c->creds)))
+        return rc;
+    c->curl = curl_easy_init();
+    if (c->curl == NULL)
+        return CR_NOMEM;
+    c->seed = (unsigned int)time(NULL) ^ ((unsigned int)getpid() << 16) ^
+              (unsigned int)(uintptr_t)c;
+    c->max_tries = 4;
+    c->base_delay_ms = 25;
+    c->timeout_ms = 5000;
+    return CR_OK;
+}
+
+void
+aws_client_free(struct aws_client *c)
+{
+    if (c->curl)
+        curl_easy_cleanup(c->curl);
+    c->curl = NULL;
+}
+
+static const char *
+aws_endpoint(const struct aws_client *c, enum aws_service svc)
+{
+    switch (svc) {
+    case AWS_DYNAMODB: return c->env.ddb_endpoint;
+    case AWS_STREAMS: return c->env.streams_endpoint;
+    case AWS_COGNITO: return c->env.cognito_endpoint;
+    }
+    return c->env.ddb_endpoint;
+}
+
+static cr_code
+aws_add_header(struct curl_slist **list, const char *name, const char *value)
+{
+    struct buf line;
+    struct curl_slist *l;
+    cr_code rc;
+
+    buf_init(&line, 0);
+    if ((rc = buf_append_str(&line, name)) || (rc = buf_append_str(&line, ": ")) ||
+        (rc = buf_append_str(&line, value))) {
+        buf_free(&line);
+        return rc;
+    }
+    l = curl_slist_append(*list, line.data);
+    buf_free(&line);
+    if (l == NULL)
+        return CR_NOMEM;
+    *list = l;
+    return CR_OK;
+}
+
+/* The request headers, all of them signed. X-Amz-Date is ours so that the
+ * signing time is one libcurl reads from the request, not its clock. */
+static cr_code
+aws_headers(struct aws_client *c, enum aws_service svc, const char *target,
+            struct curl_slist **out)
+{
+    const struct aws_svc_info *si = &aws_svcs[svc];
+    char full_target[160], stamp[32];
+    struct curl_slist *l = NULL;
+    time_t t = c->sign_time ? c->sign_time : time(NULL);
+    struct tm tm;
+    cr_code rc = CR_NOMEM;
+
+    if (strchr(target, '.'))
+        snprintf(full_target, sizeof(full_target), "%s", target);
+    else
+        snprintf(full_target, sizeof(full_target), "%s.%s", si->target_prefix,
+                 target);
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+    if ((l = curl_slist_append(NULL, si->content_type)) == NULL)
+        goto out;
+    if ((rc = aws_add_header(&l, "X-Amz-Target", full_target)) ||
+        (rc = aws_add_header(&l, "X-Amz-Date", stamp)))
+        goto out;
+    if (c->creds.token[0] &&
+        (rc = aws_add_header(&l, "x-amz-security-token", c->creds.token)))
+        goto out;
+    *out = l;
+    return CR_OK;
+out:
+    curl_slist_free_all(l);
+    return rc;
+}
+
+/* One attempt. *retry says whether another attempt may succeed. */
+static cr_code
+aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
+              const char *body, json_t **response, struct aws_error *err,
+              int *retry)
+{
+    struct httpc_req req = { .method = "POST", .body = body,
+                             .body_len = strlen(body),
+                             .connect_timeout_ms = 1000 };
+    char url[AWS_URL_SIZE + 2], sigv4[AWS_REGION_SIZE + 32];
+    struct curl_slist *hdrs = NULL;
+    const char *why = NULL;
+    struct buf out;
+    long status = 0;
+    cr_code rc;
+
+    aws_error_clear(err);
+    *retry = 0;
+    buf_init(&out, AWS_RESPONSE_LIMIT);
+    if ((rc = aws_creds_get(&c->creds, c->curl, time(NULL)))) {
+        *retry = 1;
+        snprintf(err->message, sizeof(err->message), "no credentials");
+        rc = aws_error_code(err, svc);  /* status 0: unavailable */
+        goto out;
+    }
+    if ((rc = aws_headers(c, svc, target, &hdrs)))
+        goto out;
+    snprintf(url, sizeof(url), "%s/", aws_endpoint(c, svc));
+    snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:%s", c->env.region,
+             aws_svcs[svc].sign_name);
+    req.url = url;
+    req.headers = hdrs;
+    req.aws_sigv4 = sigv4;
+    req.userpwd = c->creds.userpwd;
+    req.timeout_ms = c->timeout_ms;
+    rc = httpc_perform(c->curl, &req, &status, &out, &why);
+    if (rc == CR_BACKEND) {          /* no answer: refused, timed out */
+        *retry = 1;
+        snprintf(err->message, sizeof(err->message), "%s", why);
+        rc = aws_error_code(err, svc);
+        goto out;
+    }
+    if (rc)
+        goto out;
+    err->status = status;
+    if (status == 200) {
+        *response = json_loadb(buf_str(&out), out.len, 0, NULL);
+        rc = *response ? CR_OK : CR_BACKEND;
+        goto out;
+    }
+    aws_error_parse(err, status, out.data, out.len);
+    *retry = aws_error_retryable(err);
+    rc = aws_error_code(err, svc);
+out:
+    curl_slist_free_all(hdrs);
+    buf_free(&out);
+    return rc;
+}
+
+/* Waits about base * 2^(try-1), half of it random ("equal jitter"), so
+ * workers throttled together do not retry together. */
+static void
+aws_backoff(struct aws_client *c, int attempt)
+{
+    long cap = c->base_delay_ms << (attempt - 1);
+    long ms = cap / 2 + (long)(rand_r(&c->seed) % (unsigned)(cap / 2 + 1));
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+cr_code
+aws_call(struct aws_client *c, enum aws_service svc, const char *target,
+         json_t *request, json_t **response, struct aws_error *err)
+{
+    struct aws_error local;
+    char *body;
+    int attempt, retry = 0;
+    cr_code rc = CR_NOMEM;
+
+    *response = NULL;
+    if (err == NULL)
+        err = &local;
+    aws_error_clear(err);
+    body = json_dumps(request, JSON_COMPACT);
+    if (body == NULL)
+        return CR_NOMEM;
+    for (attempt = 0; attempt < c->max_tries; attempt++) {
+        if (attempt > 0)
+            aws_backoff(c, attempt);
+        rc = aws_call_once(c, svc, target, body, response, err, &retry);
+        if (rc == CR_OK || !retry)
+            break;
+    }
+    free(body);
+    if (rc)
+        snprintf(err->target, sizeof(err->target), "%s", target);
+    return rc;
+}
+
+/* The member at path ("A.B": member B of member A) of j, or NULL. */
+static json_t *
+aws_member(const json_t *j, const char *path)
+{
+    const char *dot;
+    char name[64];
+    size_t n;
+
+    while ((dot = strchr(path, '.')) != NULL) {
+        n = (size_t)(dot - path);
+        if (n >= sizeof(name))
+            return NULL;
+        memcpy(name, path, n);
+        name[n] = '\0';
+        j = json_object_get(j, name);
+        path = dot + 1;
+    }
+    return json_object_get(j, path);
+}
+
+cr_code
+aws_next_page(json_t *request, const json_t *response, const char *last_name,
+              const char *start_name)
+{
+    json_t *last = aws_member(response, last_name);
+
+    if (!json_is_object(last) &&
+        !(json_is_string(last) && json_string_length(last) > 0))
+        return CR_NOT_FOUND;
+    return json_object_set(request, start_name, last) ? CR_NOMEM : CR_OK;
+}
+
+cr_code
+aws_call_pages(struct aws_client *c, enum aws_service svc, const char *target,
+               json_t *request, const char *last_name, const char *start_name,
+               aws_page_fn fn, void *arg, struct aws_error *err)
+{
+    json_t *resp = NULL;
+    int stop = 0;
+    cr_code rc;
+
+    for (;;) {
+        if ((rc = aws_call(c, svc, target, request, &resp, err)) ||
+            (rc = fn(arg, resp, &stop)) || stop)
+            break;
+        rc = aws_next_page(request, resp, last_name, start_name);
+        json_decref(resp);
+        resp = NULL;
+        if (rc) {
+            if (rc == CR_NOT_FOUND)
+                rc = CR_OK;     /* that was the last page */
+            break;
+        }
+    }
+    json_decref(resp);
+    return rc;
+}

@@ -1,0 +1,28 @@
+/* aws_env.h - where the AWS services are, read once from the environment.
+ *
+ * Loaded at start so that a missing or malformed setting stops the program
+ * with one line naming the variable, not a failure on the first request. */
+#ifndef CRUDDUR_AWS_ENV_H
+#define CRUDDUR_AWS_ENV_H
+
+#include "app/core/err.h"
+
+#define AWS_REGION_SIZE   32
+#define AWS_URL_SIZE      256
+#define AWS_TABLE_SIZE    256
+
+struct aws_env {
+    char region[AWS_REGION_SIZE];            /* AWS_DEFAULT_REGION (or AWS_REGION) */
+    char ddb_endpoint[AWS_URL_SIZE];         /* no trailing slash */
+    char streams_endpoint[AWS_URL_SIZE];
+    char cognito_endpoint[AWS_URL_SIZE];
+    char table[AWS_TABLE_SIZE];              /* DDB_MESSAGES_TABLE */
+};
+
+/* Fills env. DynamoDB and its streams use AWS_ENDPOINT_URL when set, else
+ * the region's endpoints; Cognito uses AWS_COGNITO_ENDPOINT when set. With
+ * prod the two overrides are ignored (real AWS). CR_INVALID after one log
+ * line naming the variable when a setting is missing or malformed. */
+cr_code aws_env_load(struct aws_env *env, int prod);
+
+#endif

@@ -1,0 +1,92 @@
+/* httpc.c - one HTTP request on a kept libcurl easy handle. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/core/env.h"
+#include "aws/client/httpc.h"
+
+struct httpc_sink {
+    struct buf *out;
+    int overflow;
+};
+
+static size_t
+httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct httpc_sink *sink = userdata;
+    size_t n = size * nmemb;
+
+    if (buf_append(sink->out, ptr, n) != CR_OK) {
+        sink->overflow = 1;
+        return 0;  /* makes libcurl abort the transfer */
+    }
+    return n;
+}
+
+/* Debian's libcurl looks for CA certificates where Debian keeps them. Where
+ * that path does not exist (the Lambda zip on Amazon Linux ships its own
+ * bundle), CURL_CA_BUNDLE names the file, as it does for the curl tool. */
+static void
+httpc_set_ca_bundle(CURL *h)
+{
+    const char *ca = env_get("CURL_CA_BUNDLE");
+
+    if (ca != NULL)
+        curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+}
+
+static void
+httpc_set_body(CURL *h, const struct httpc_req *r)
+{
+    if (r->body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)r->body_len);
+    }
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
+    if (strcmp(r->method, "GET") == 0 && r->body == NULL)
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+}
+
+cr_code
+httpc_perform(CURL *h, const struct httpc_req *r, long *status,
+              struct buf *out, const char **why)
+{
+    struct httpc_sink sink = { out, 0 };
+    CURLcode cc;
+
+    /* Reset clears the last request's options but keeps the connection
+     * cache, so the next call to the same host reuses the socket. */
+    curl_easy_reset(h);
+    httpc_set_ca_bundle(h);
+    curl_easy_setopt(h, CURLOPT_URL, r->url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                     r->timeout_ms ? r->timeout_ms : 10000L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     r->connect_timeout_ms ? r->connect_timeout_ms : 2000L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, httpc_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+    if (r->headers)
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headers);
+    if (r->aws_sigv4) {
+        curl_easy_setopt(h, CURLOPT_AWS_SIGV4, r->aws_sigv4);
+        curl_easy_setopt(h, CURLOPT_USERPWD, r->userpwd);
+    }
+    httpc_set_body(h, r);
+
+    cc = curl_easy_perform(h);
+    if (sink.overflow) {
+        if (why)
+            *why = "answer over the size limit";
+        return CR_INVALID;
+    }
+    if (cc != CURLE_OK) {
+        if (why)
+            *why = curl_easy_strerror(cc);
+        return CR_BACKEND;
+    }
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    return CR_OK;
+}

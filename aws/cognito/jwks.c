@@ -1,0 +1,221 @@
+/* jwks.c - the per-worker JWKS cache: parse, look up, refetch. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "app/core/buf.h"
+#include "app/core/log.h"
+#include "aws/client/httpc.h"
+#include "aws/cognito/jwk.h"
+#include "aws/cognito/jwks.h"
+
+#define JWKS_MAX_KID 256
+
+struct jwks_entry {
+    char *kid;
+    char *pem;
+    size_t pem_len;
+};
+
+struct jwks {
+    char *url;
+    struct jwks_entry keys[JWKS_MAX_KEYS];
+    size_t nkeys;
+    int attempted;        /* a fetch has been tried */
+    int last_ok;          /* the last fetch succeeded */
+    time_t last_attempt;
+};
+
+static void
+jwks_clear(struct jwks_entry *keys, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(keys[i].kid);
+        free(keys[i].pem);
+    }
+}
+
+cr_code
+jwks_new(struct jwks **out, const char *url)
+{
+    struct jwks *set;
+
+    *out = NULL;
+    set = calloc(1, sizeof(*set));
+    if (set == NULL)
+        return CR_NOMEM;
+    set->url = strdup(url);
+    if (set->url == NULL) {
+        free(set);
+        return CR_NOMEM;
+    }
+    *out = set;
+    return CR_OK;
+}
+
+void
+jwks_free(struct jwks *set)
+{
+    if (set == NULL)
+        return;
+    jwks_clear(set->keys, set->nkeys);
+    free(set->url);
+    free(set);
+}
+
+size_t
+jwks_count(const struct jwks *set)
+{
+    return set->nkeys;
+}
+
+static const struct jwks_entry *
+jwks_lookup(const struct jwks_entry *keys, size_t n, const char *kid)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(keys[i].kid, kid) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+/* A member that, when present, must be the string want. */
+static int
+jwks_member_is(json_t *jwk, const char *name, const char *want)
+{
+    json_t *v = json_object_get(jwk, name);
+
+    return v == NULL || (json_is_string(v) && strcmp(json_string_value(v),
+                                                     want) == 0);
+}
+
+/* Adds one JWK to keys[*n] if it is a usable RS256 key. CR_INVALID means
+ * "skip this key", not "reject the set". */
+static cr_code
+jwks_add(struct jwks_entry *keys, size_t *n, json_t *jwk)
+{
+    const char *kid = json_string_value(json_object_get(jwk, "kid"));
+    const char *kty = json_string_value(json_object_get(jwk, "kty"));
+    const char *nn = json_string_value(json_object_get(jwk, "n"));
+    const char *e = json_string_value(json_object_get(jwk, "e"));
+    struct jwks_entry k = { NULL, NULL, 0 };
+    cr_code rc;
+
+    if (kid == NULL || kid[0] == '\0' || strlen(kid) > JWKS_MAX_KID ||
+        kty == NULL || strcmp(kty, "RSA") != 0 || nn == NULL || e == NULL ||
+        !jwks_member_is(jwk, "use", "sig") ||
+        !jwks_member_is(jwk, "alg", "RS256") ||
+        jwks_lookup(keys, *n, kid) != NULL || *n == JWKS_MAX_KEYS)
+        return CR_INVALID;
+    rc = jwk_rsa_pem(nn, e, &k.pem, &k.pem_len);
+    if (rc)
+        return rc;
+    k.kid = strdup(kid);
+    if (k.kid == NULL) {
+        free(k.pem);
+        return CR_NOMEM;
+    }
+    keys[(*n)++] = k;
+    return CR_OK;
+}
+
+cr_code
+jwks_load(struct jwks *set, const char *json, size_t len)
+{
+    struct jwks_entry keys[JWKS_MAX_KEYS];
+    size_t n = 0, i, skipped = 0;
+    json_t *doc, *arr;
+    cr_code rc = CR_INVALID;
+
+    doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
+    arr = json_object_get(doc, "keys");
+    if (!json_is_array(arr))
+        goto out;
+    for (i = 0; i < json_array_size(arr); i++) {
+        rc = jwks_add(keys, &n, json_array_get(arr, i));
+        if (rc == CR_NOMEM)
+            goto out;
+        if (rc)
+            skipped++;
+    }
+    if (skipped)
+        log_line("jwks: kept %zu keys, skipped %zu unusable", n, skipped);
+    jwks_clear(set->keys, set->nkeys);
+    memcpy(set->keys, keys, n * sizeof(keys[0]));
+    set->nkeys = n;
+    n = 0;
+    rc = CR_OK;
+out:
+    jwks_clear(keys, n);
+    json_decref(doc);
+    return rc;
+}
+
+static cr_code
+jwks_fetch(struct jwks *set, CURL *h)
+{
+    struct httpc_req req = { 0 };
+    const char *why = NULL;
+    struct buf body;
+    long status = 0;
+    cr_code rc;
+
+    req.method = "GET";
+    req.url = set->url;
+    req.timeout_ms = 5000;
+    req.connect_timeout_ms = 2000;
+    buf_init(&body, JWKS_MAX_BYTES);
+    rc = httpc_perform(h, &req, &status, &body, &why);
+    if (rc == CR_BACKEND) {
+        log_line("jwks: %s: %s", set->url, why);
+    } else if (rc == CR_OK && status != 200) {
+        log_line("jwks: %s answered %ld", set->url, status);
+        rc = CR_BACKEND;
+    } else if (rc == CR_OK) {
+        rc = jwks_load(set, buf_str(&body), body.len);
+        if (rc == CR_INVALID)
+            log_line("jwks: %s served no key set", set->url);
+    } else if (rc == CR_INVALID) {
+        log_line("jwks: %s answer over %d bytes", set->url, JWKS_MAX_BYTES);
+    }
+    buf_free(&body);
+    return rc;
+}
+
+static int
+jwks_may_fetch(const struct jwks *set, time_t now)
+{
+    time_t wait = set->last_ok ? JWKS_REFETCH_SECS : JWKS_RETRY_SECS;
+
+    /* A clock that went backwards must not block refetches for long. */
+    return !set->attempted || now < set->last_attempt ||
+           now - set->last_attempt >= wait;
+}
+
+cr_code
+jwks_key(struct jwks *set, CURL *h, const char *kid, time_t now,
+         const char **pem, size_t *pem_len)
+{
+    const struct jwks_entry *k;
+    cr_code rc;
+
+    k = jwks_lookup(set->keys, set->nkeys, kid);
+    if (k == NULL && jwks_may_fetch(set, now)) {
+        set->attempted = 1;
+        set->last_attempt = now;
+        rc = jwks_fetch(set, h);
+        if (rc == CR_NOMEM)
+            return rc;
+        set->last_ok = rc == CR_OK;
+        k = jwks_lookup(set->keys, set->nkeys, kid);
+    }
+    if (k == NULL)
+        return set->last_ok ? CR_NOT_FOUND : CR_AUTH_UNAVAILABLE;
+    *pem = k->pem;
+    *pem_len = k->pem_len;
+    return CR_OK;
+}

@@ -1,0 +1,48 @@
+/* jwks.h - a Cognito user pool's JSON Web Key Set, cached per worker.
+ *
+ * Keys are looked up by kid. The set is fetched lazily on the first lookup
+ * and fetched again when a token names a kid the cache does not hold, so a
+ * pool's key rotation needs no restart. To keep junk tokens from turning
+ * into a request flood against Cognito, a refetch happens at most once per
+ * JWKS_REFETCH_SECS after a successful fetch, and at most once per
+ * JWKS_RETRY_SECS after a failed one (short, so a worker recovers quickly
+ * when the endpoint comes back). A failed fetch keeps the keys already
+ * cached. Only RSA signing keys usable for RS256 are kept. */
+#ifndef CRUDDUR_JWKS_H
+#define CRUDDUR_JWKS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "app/core/err.h"
+
+#define JWKS_REFETCH_SECS 60
+#define JWKS_RETRY_SECS 5
+#define JWKS_MAX_KEYS 32
+#define JWKS_MAX_BYTES (64 * 1024)
+
+struct jwks;
+
+/* url: where the set is served (<issuer>/.well-known/jwks.json). */
+cr_code jwks_new(struct jwks **out, const char *url);
+void jwks_free(struct jwks *set);
+
+/* Finds the PEM public key for kid, fetching through h when the rules
+ * above allow. *pem stays valid until the next jwks_ call on set.
+ * CR_NOT_FOUND: no such key (and the set is current as far as we may tell);
+ * CR_AUTH_UNAVAILABLE: no such key cached and the last fetch failed;
+ * CR_NOMEM. */
+cr_code jwks_key(struct jwks *set, CURL *h, const char *kid, time_t now,
+                 const char **pem, size_t *pem_len);
+
+/* Replaces the cached keys with those of a JWKS document. Keys that are not
+ * RSA, not for signatures, not RS256 or malformed are skipped. CR_INVALID
+ * when the document is not a JWKS at all (the old keys are then kept). */
+cr_code jwks_load(struct jwks *set, const char *json, size_t len);
+
+/* Number of keys cached. */
+size_t jwks_count(const struct jwks *set);
+
+#endif

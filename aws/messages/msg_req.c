@@ -1,0 +1,234 @@
+/* msg_req.c - the DynamoDB requests of patterns A-D and of the stream
+ * processor, built in one place so the key conditions exist once. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/core/uuid.h"
+#include "aws/messages/msg_key.h"
+#include "aws/messages/msg_req.h"
+
+static const char msg_not_exists[] = "attribute_not_exists(pk)";
+
+/* Both are times and later comes strictly after earlier. */
+static cr_code
+msg_check_time_order(const char *earlier, const char *later)
+{
+    int64_t a, b;
+
+    if (msg_time_parse(earlier, &a) || msg_time_parse(later, &b) || b <= a)
+        return CR_INVALID;
+    return CR_OK;
+}
+
+/* A Query on pk = key, newest first. */
+static cr_code
+msg_query_pk(const char *table, const char *key, int limit, json_t **req)
+{
+    json_t *q = json_pack("{s:s, s:s, s:{s:{s:s}}, s:b}",
+                          "TableName", table,
+                          "KeyConditionExpression", "pk = :pk",
+                          "ExpressionAttributeValues", ":pk", "S", key,
+                          "ScanIndexForward", 0);
+
+    if (q == NULL)
+        return CR_NOMEM;
+    if (limit > 0 && json_object_set_new(q, "Limit", json_integer(limit))) {
+        json_decref(q);
+        return CR_NOMEM;
+    }
+    *req = q;
+    return CR_OK;
+}
+
+cr_code
+msg_req_list_messages(const char *table, const char *group_uuid, int limit,
+                      const char *before, json_t **req)
+{
+    char pk[MSG_KEY_SIZE];
+    int64_t u;
+    json_t *q = NULL, *vals;
+    cr_code rc;
+
+    *req = NULL;
+    if ((rc = msg_key_messages(group_uuid, pk)))
+        return rc;
+    if (limit <= 0 || (before && msg_time_parse(before, &u)))
+        return CR_INVALID;
+    if ((rc = msg_query_pk(table, pk, limit, &q)))
+        return rc;
+    if (before) {
+        vals = json_object_get(q, "ExpressionAttributeValues");
+        if (json_object_set_new(q, "KeyConditionExpression",
+                                json_string("pk = :pk AND sk < :before")) ||
+            json_object_set_new(vals, ":before",
+                                json_pack("{s:s}", "S", before))) {
+            json_decref(q);
+            return CR_NOMEM;
+        }
+    }
+    *req = q;
+    return CR_OK;
+}
+
+cr_code
+msg_req_list_groups(const char *table, const char *owner_uuid, int limit,
+                    json_t **req)
+{
+    char pk[MSG_KEY_SIZE];
+    cr_code rc;
+
+    *req = NULL;
+    if ((rc = msg_key_group(owner_uuid, pk)))
+        return rc;
+    return msg_query_pk(table, pk, limit, req);
+}
+
+/* {"Put": {"TableName", "Item", "ConditionExpression"}}, taking item. */
+static json_t *
+msg_put(const char *table, json_t *item)
+{
+    return json_pack("{s:s, s:o, s:s}", "TableName", table, "Item", item,
+                     "ConditionExpression", msg_not_exists);
+}
+
+/* {"TransactItems": items}, taking items. */
+static cr_code
+msg_transact(json_t *items, json_t **req)
+{
+    return (*req = json_pack("{s:o}", "TransactItems", items)) ? CR_OK
+                                                               : CR_NOMEM;
+}
+
+static cr_code
+msg_transact_add(json_t *items, const char *op, json_t *body)
+{
+    if (body == NULL)
+        return CR_NOMEM;
+    return json_array_append_new(items, json_pack("{s:o}", op, body)) ?
+           CR_NOMEM : CR_OK;
+}
+
+cr_code
+msg_req_new_conversation(const char *table, const struct msg_group_row *mine,
+                         const struct msg_group_row *theirs,
+                         const struct msg_row *first, json_t **req)
+{
+    json_t *a = NULL, *b = NULL, *m = NULL, *items = NULL;
+    cr_code rc;
+
+    *req = NULL;
+    if ((rc = msg_group_to_item(mine, &a)) ||
+        (rc = msg_group_to_item(theirs, &b)) || (rc = msg_to_item(first, &m)))
+        goto out;
+    rc = CR_NOMEM;
+    if ((items = json_array()) == NULL)
+        goto out;
+    /* msg_put takes the item references, even when it fails. */
+    rc = msg_transact_add(items, "Put", msg_put(table, a));
+    a = NULL;
+    if (rc == CR_OK)
+        rc = msg_transact_add(items, "Put", msg_put(table, b));
+    b = NULL;
+    if (rc == CR_OK)
+        rc = msg_transact_add(items, "Put", msg_put(table, m));
+    m = NULL;
+    if (rc == CR_OK) {
+        rc = msg_transact(items, req);
+        items = NULL;           /* taken */
+    }
+out:
+    json_decref(a);
+    json_decref(b);
+    json_decref(m);
+    json_decref(items);
+    return rc;
+}
+
+cr_code
+msg_req_put_message(const char *table, const struct msg_row *m, json_t **req)
+{
+    json_t *item;
+    cr_code rc;
+
+    *req = NULL;
+    if ((rc = msg_to_item(m, &item)))
+        return rc;
+    *req = msg_put(table, item);
+    return *req ? CR_OK : CR_NOMEM;
+}
+
+cr_code
+msg_req_group_rows(const char *table, const char *group_uuid, json_t **req)
+{
+    *req = NULL;
+    if (!uuid_valid(group_uuid))
+        return CR_INVALID;
+    *req = json_pack("{s:s, s:s, s:s, s:{s:{s:s}}}",
+                     "TableName", table, "IndexName", MSG_GROUP_INDEX,
+                     "KeyConditionExpression", "message_group_uuid = :g",
+                     "ExpressionAttributeValues", ":g", "S", group_uuid);
+    return *req ? CR_OK : CR_NOMEM;
+}
+
+/* DeleteItem of group row old, only if it is still there; also the
+ * Delete element of a transaction (the same members). */
+static json_t *
+msg_delete_group(const char *table, const struct msg_group_row *old,
+                 const char *pk)
+{
+    return json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:s}", "TableName", table,
+                     "Key", "pk", "S", pk, "sk", "S", old->sk,
+                     "ConditionExpression", "attribute_exists(pk)");
+}
+
+cr_code
+msg_req_drop_group(const char *table, const struct msg_group_row *old,
+                   json_t **req)
+{
+    char pk[MSG_KEY_SIZE];
+    int64_t t;
+    cr_code rc;
+
+    *req = NULL;
+    if ((rc = msg_key_group(old->owner_uuid, pk)) ||
+        (rc = msg_time_parse(old->sk, &t)))
+        return rc;
+    return (*req = msg_delete_group(table, old, pk)) ? CR_OK : CR_NOMEM;
+}
+
+cr_code
+msg_req_move_group(const char *table, const struct msg_group_row *old,
+                   const char *new_sk, const char *new_message, json_t **req)
+{
+    struct msg_group_row moved = *old;
+    char pk[MSG_KEY_SIZE];
+    json_t *item = NULL, *items = NULL, *del;
+    cr_code rc;
+
+    *req = NULL;
+    /* Same key twice in one transaction is refused by DynamoDB, and a
+     * group row never moves backwards. */
+    if ((rc = msg_key_group(old->owner_uuid, pk)) ||
+        (rc = msg_check_time_order(old->sk, new_sk)))
+        return rc;
+    snprintf(moved.sk, sizeof(moved.sk), "%s", new_sk);
+    moved.message = new_message;
+    if ((rc = msg_group_to_item(&moved, &item)))
+        return rc;
+    rc = CR_NOMEM;
+    if ((items = json_array()) == NULL)
+        goto out;
+    del = msg_delete_group(table, old, pk);
+    if ((rc = msg_transact_add(items, "Delete", del)))
+        goto out;
+    rc = msg_transact_add(items, "Put", msg_put(table, item));
+    item = NULL;
+    if (rc == CR_OK) {
+        rc = msg_transact(items, req);
+        items = NULL;           /* taken */
+    }
+out:
+    json_decref(item);
+    json_decref(items);
+    return rc;
+}

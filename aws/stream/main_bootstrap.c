@@ -1,0 +1,53 @@
+/* main_bootstrap.c - cruddur-messaging-stream as an AWS Lambda custom
+ * runtime (provided.al2023): the Runtime API loop around the stream
+ * handler. Configuration is Lambda's environment: AWS_LAMBDA_RUNTIME_API,
+ * AWS_REGION (or AWS_DEFAULT_REGION), the role's AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, and DDB_MESSAGES_TABLE. */
+#include <stdlib.h>
+
+#include <curl/curl.h>
+
+#include "app/core/env.h"
+#include "app/core/log.h"
+#include "aws/client/aws_client.h"
+#include "aws/stream/lambda_runtime.h"
+#include "aws/stream/stream_handler.h"
+#include "aws/stream/stream_lambda.h"
+
+int
+main(void)
+{
+    struct lambda_runtime rt;
+    struct aws_client aws = { 0 };
+    struct aws_env env;
+    struct stream_handler h;
+    const char *why = NULL;
+    cr_code rc;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return 1;
+    if (lambda_runtime_init(&rt, env_get("AWS_LAMBDA_RUNTIME_API"))) {
+        curl_global_cleanup();
+        return 1;
+    }
+    /* aws_env_load logs which variable is wrong; the init error says so. */
+    if (aws_env_load(&env, 0))
+        why = "configuration: see the log for the variable";
+    else if (aws_client_init(&aws, &env))
+        why = "no AWS credentials in the environment";
+    if (why) {
+        log_line("bootstrap: %s", why);
+        lambda_runtime_init_error(&rt, "Runtime.ConfigError", why);
+        lambda_runtime_free(&rt);
+        curl_global_cleanup();
+        return 1;
+    }
+    stream_handler_init(&h, &aws, aws.env.table);
+    log_line("bootstrap: table %s, region %s", aws.env.table, aws.env.region);
+    rc = lambda_runtime_run(&rt, stream_lambda_handle, &h, 0);
+    log_line("bootstrap: the Runtime API went away: %s", cr_strerror(rc));
+    aws_client_free(&aws);
+    lambda_runtime_free(&rt);
+    curl_global_cleanup();
+    return rc ? 1 : 0;
+}

@@ -1,0 +1,27 @@
+-- tests/bench/wrk.lua - the request scripts/bench sends, and a result line wrk
+-- prints at the end. Set from the environment:
+--   BENCH_METHOD  GET or POST (GET)
+--   BENCH_BODY    the JSON body of a POST
+--   BENCH_TOKEN   an access token, sent as "Authorization: Bearer ..."
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+local body = os.getenv("BENCH_BODY")
+if body and body ~= "" then
+   wrk.body = body
+   wrk.headers["Content-Type"] = "application/json"
+end
+local token = os.getenv("BENCH_TOKEN")
+if token and token ~= "" then
+   wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+-- One machine-readable line: scripts/bench parses it. wrk counts a status
+-- of 400 or more in errors.status; socket errors are the other four.
+done = function(summary, latency, requests)
+   local e = summary.errors
+   io.write(string.format(
+      "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d " ..
+      "err_status=%d err_socket=%d\n",
+      summary.requests, summary.duration,
+      latency:percentile(50), latency:percentile(99),
+      e.status, e.connect + e.read + e.write + e.timeout))
+end
