@@ -7,6 +7,8 @@
 #   make CC=clang      build with clang
 #   make lambda        the stream processor as an AWS Lambda zip
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (60) each
+#   make image         the container image (podman; etc/container/Containerfile)
+#   make test-image    build it and test it against a test stack of its own
 #
 # Every .c under app/, services/ and aws/ (any depth) goes into one static
 # library, except files named main_NAME.c: each of those becomes the program
@@ -75,7 +77,7 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all run test unit e2e install clean lambda bench fuzz fuzzers
+.PHONY: all run test unit e2e install clean lambda bench fuzz fuzzers image test-image
 # With FUZZ=1 the programs would meet libFuzzer's own main: build harnesses.
 ifeq ($(FUZZ),1)
 all: fuzzers
@@ -149,6 +151,14 @@ lambda: all
 bench: install
 	$(BUILD_AFTER_INSTALL)
 	scripts/bench
+
+image:
+	scripts/install image
+	scripts/image build
+
+test-image: install all
+	scripts/install image
+	scripts/image test
 
 clean:
 	rm -rf build build-san build-fuzz
