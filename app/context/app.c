@@ -17,8 +17,12 @@ app_init(struct app *app)
     if (rc)
         return rc;
     rc = db_new(&app->db, app->cfg.connection_url);
-    if (rc)
+    if (rc) {
+        if (rc == CR_INVALID)
+            log_line("config: CONNECTION_URL is not a libpq connection "
+                     "string or URI");
         goto fail;
+    }
     rc = jwt_verifier_new(&app->jwt, app->cfg.cognito_issuer,
                           app->cfg.cognito_client_id);
     if (rc)
