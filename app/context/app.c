@@ -16,9 +16,17 @@ app_init(struct app *app)
     rc = config_load(&app->cfg);
     if (rc)
         return rc;
+    if ((rc = auth_cache_init(&app->tokens)) != CR_OK) {
+        log_line("OpenSSL offers no SHA-256");
+        return rc;
+    }
     rc = db_new(&app->db, app->cfg.connection_url);
-    if (rc)
+    if (rc) {
+        if (rc == CR_INVALID)
+            log_line("config: CONNECTION_URL is not a libpq connection "
+                     "string or URI");
         goto fail;
+    }
     rc = jwt_verifier_new(&app->jwt, app->cfg.cognito_issuer,
                           app->cfg.cognito_client_id);
     if (rc)
@@ -30,6 +38,7 @@ app_init(struct app *app)
     }
     return CR_OK;
 fail:
+    auth_cache_free(&app->tokens);
     jwt_verifier_free(app->jwt);
     db_free(app->db);
     app->jwt = NULL;
@@ -43,4 +52,5 @@ app_free(struct app *app)
     aws_client_free(&app->aws);
     jwt_verifier_free(app->jwt);
     db_free(app->db);
+    auth_cache_free(&app->tokens);
 }

@@ -4,7 +4,9 @@
  * key anew on every call and OpenSSL 3 decodes it slowly): several times
  * the rest of a signed-in request. A client sends the same token on every
  * request, so the worker remembers the last few Authorization headers that
- * verified, by their exact bytes, with the sub they carried. An entry
+ * verified, by the SHA-256 of their exact bytes (the header itself is
+ * never kept; the digests are compared in constant time), with the sub
+ * they carried. An entry
  * serves until the token's exp (with the verifier's skew: the rule a full
  * check applies) and at most AUTH_CACHE_SECS after it was verified, so a
  * key withdrawn from the pool stops being honoured about as soon as the
@@ -16,15 +18,24 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "app/context/caller.h"
+#include "app/core/err.h"
 #include "app/core/ttl_cache.h"
 
 #define AUTH_CACHE_SECS 60
+#define AUTH_CACHE_HEADER_MAX 2048  /* longer headers are not kept */
 
-/* Authorization header -> sub (TTL_CACHE_KEY_MAX bounds the header). */
+/* SHA-256 of an Authorization header, in hex -> sub. */
 struct auth_cache {
     struct ttl_cache headers;
+    EVP_MD *sha256;             /* fetched once; NULL: nothing is kept */
 };
+
+/* Fetches the digest. CR_INTERNAL when OpenSSL has no SHA-256. */
+cr_code auth_cache_init(struct auth_cache *c);
+void auth_cache_free(struct auth_cache *c);
 
 /* 1, with sub copied, when header verified recently and is still valid at
  * now; else 0. */

@@ -1,15 +1,22 @@
 /* ttl_cache.c - a fixed set of recent key -> value facts with expiry. */
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "app/core/ttl_cache.h"
 
+/* Keys are compared in constant time for their length (CRYPTO_memcmp):
+ * a key may stand for a secret (auth_cache keys by a token's digest), and
+ * how long a comparison took must not tell how much of it matched. */
 static struct ttl_cache_entry *
 ttl_cache_find(const struct ttl_cache *c, const char *key)
 {
+    size_t n = strlen(key);
     unsigned i;
 
     for (i = 0; i < TTL_CACHE_SLOTS; i++) {
-        if (c->slots[i].key[0] != '\0' && strcmp(c->slots[i].key, key) == 0)
+        if (c->slots[i].key[0] != '\0' && strlen(c->slots[i].key) == n &&
+            CRYPTO_memcmp(c->slots[i].key, key, n) == 0)
             return (struct ttl_cache_entry *)&c->slots[i];
     }
     return NULL;

@@ -3,10 +3,10 @@
  * given second.
  *
  * Fixed size, no allocation: TTL_CACHE_SLOTS entries overwritten round
- * robin, looked up by exact key, one entry per key. The worker's only
- * cache: tokens already verified (app/context/auth_cache.c), recent
- * callers (app/context/caller.c) and conversations a caller was found in
- * (services/message_participant.c). */
+ * robin, looked up by exact key (compared in constant time), one entry per
+ * key. The worker's only cache: tokens already verified, by digest
+ * (app/context/auth_cache.c), recent callers (app/context/caller.c) and
+ * conversations a caller was found in (services/message_participant.c). */
 #ifndef CRUDDUR_TTL_CACHE_H
 #define CRUDDUR_TTL_CACHE_H
 

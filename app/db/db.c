@@ -2,22 +2,92 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/core/env.h"
 #include "app/core/log.h"
+#include "app/core/netloc.h"
 #include "app/db/db.h"
 
 struct db {
     char *conninfo;
-    PGconn *conn;       /* NULL while disconnected */
+    const char *sslmode;    /* added to conninfo; NULL: none */
+    PGconn *conn;           /* NULL while disconnected */
 };
+
+/* 1 when every element of a comma-separated libpq host or hostaddr list is
+ * this machine: a Unix socket directory ("/..." or "@..."), or a loopback
+ * name or address. An empty list is the default Unix socket. */
+static int
+db_hosts_local(const char *list)
+{
+    char one[NETLOC_HOST_MAX];
+    const char *p = list;
+    size_t n;
+
+    while (p && *p) {
+        n = strcspn(p, ",");
+        if (n >= sizeof(one))
+            return 0;
+        memcpy(one, p, n);
+        one[n] = '\0';
+        if (n > 0 && one[0] != '/' && one[0] != '@' &&
+            !netloc_host_loopback(one))
+            return 0;
+        p = p[n] ? p + n + 1 : NULL;
+    }
+    return 1;
+}
+
+cr_code
+db_sslmode_default(const char *conninfo, const char **sslmode)
+{
+    PQconninfoOption *opts, *o;
+    const char *host = NULL, *hostaddr = NULL, *mode = NULL;
+    char *msg = NULL;
+    cr_code rc;
+
+    *sslmode = NULL;
+    opts = PQconninfoParse(conninfo, &msg);
+    if (opts == NULL) {
+        rc = msg ? CR_INVALID : CR_NOMEM;   /* no message: out of memory */
+        PQfreemem(msg);
+        return rc;
+    }
+    for (o = opts; o->keyword; o++) {
+        if (o->val == NULL || o->val[0] == '\0')
+            continue;
+        if (strcmp(o->keyword, "host") == 0)
+            host = o->val;
+        else if (strcmp(o->keyword, "hostaddr") == 0)
+            hostaddr = o->val;
+        else if (strcmp(o->keyword, "sslmode") == 0)
+            mode = o->val;
+    }
+    /* The address connected to is hostaddr when given, else host (or
+     * libpq's PGHOSTADDR / PGHOST). */
+    if (hostaddr == NULL)
+        hostaddr = env_get("PGHOSTADDR");
+    if (host == NULL)
+        host = env_get("PGHOST");
+    if (mode == NULL && env_get("PGSSLMODE") == NULL &&
+        !db_hosts_local(hostaddr ? hostaddr : host))
+        *sslmode = "verify-full";
+    PQconninfoFree(opts);
+    return CR_OK;
+}
 
 cr_code
 db_new(struct db **out, const char *conninfo)
 {
-    struct db *db = calloc(1, sizeof(*db));
+    struct db *db;
+    const char *sslmode;
+    cr_code rc;
 
     *out = NULL;
-    if (db == NULL)
+    if ((rc = db_sslmode_default(conninfo, &sslmode)) != CR_OK)
+        return rc;
+    if ((db = calloc(1, sizeof(*db))) == NULL)
         return CR_NOMEM;
+    db->sslmode = sslmode;
     db->conninfo = strdup(conninfo);
     if (db->conninfo == NULL) {
         free(db);
@@ -72,11 +142,15 @@ db_connect(struct db *db)
      * nothing the operator chose except where they matter to us: a bounded
      * connect, UTC timestamps, and a statement that cannot hang a worker. */
     const char *keys[] = { "dbname", "connect_timeout", "options",
-                           "application_name", NULL };
+                           "application_name", "sslmode", NULL };
     const char *vals[] = { db->conninfo, "2",
                            "-c TimeZone=UTC -c statement_timeout=5000",
-                           "cruddur", NULL };
+                           "cruddur", db->sslmode, NULL };
     cr_code rc;
+
+    /* No default sslmode: the array ends before it. */
+    if (db->sslmode == NULL)
+        keys[4] = NULL;
 
     db->conn = PQconnectdbParams(keys, vals, 1);
     if (db->conn == NULL)

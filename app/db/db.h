@@ -16,6 +16,15 @@
 
 struct db;
 
+/* The sslmode db_new adds to conninfo: "verify-full" (TLS, the server's
+ * certificate checked against a CA, sslrootcert, and its name against the
+ * host) when the connection leaves this machine and neither conninfo nor
+ * PGSSLMODE chose one; NULL for a Unix socket or loopback host, where
+ * libpq's own default stays. CR_INVALID when conninfo is not a libpq
+ * connection string or URI. */
+cr_code db_sslmode_default(const char *conninfo, const char **sslmode);
+
+/* CR_INVALID as db_sslmode_default; connects lazily. */
 cr_code db_new(struct db **out, const char *conninfo);
 void db_free(struct db *db);
 

@@ -9,28 +9,32 @@
 #include "app/core/buf.h"
 #include "app/core/env.h"
 #include "app/core/log.h"
+#include "app/core/netloc.h"
 #include "aws/client/aws_creds.h"
 #include "aws/client/httpc.h"
 
 #define AWS_CREDS_EARLY 300   /* refresh this many seconds before expiry */
 
-/* The SDKs accept plain http only towards the container agent or loopback,
- * so a FULL_URI cannot send the task's token to an arbitrary host. */
+/* What the AWS SDKs accept (botocore's ContainerMetadataFetcher, the Go
+ * and Java SDKs): https to any host; plain http only to this machine or to
+ * the ECS and EKS agents, so a FULL_URI cannot send the task's
+ * authorization token in clear to an arbitrary host. The host is the one
+ * libcurl will connect to (netloc.h). */
 static int
 aws_creds_full_uri_ok(const char *u)
 {
-    static const char *const http_ok[] = {
-        "http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
-        "http://localhost/", "http://[::1]:", "http://[::1]/",
-        "http://169.254.170.2/", "http://169.254.170.2:",
-        "http://169.254.170.23/", "http://169.254.170.23:",
+    static const char *const agents[] = {
+        "169.254.170.2", "169.254.170.23", "fd00:ec2::23",
     };
+    struct netloc nl;
     size_t i;
 
-    if (strncmp(u, "https://", 8) == 0)
+    if (netloc_parse(u, &nl) != CR_OK)
+        return 0;
+    if (nl.https || netloc_host_loopback(nl.host))
         return 1;
-    for (i = 0; i < sizeof(http_ok) / sizeof(http_ok[0]); i++)
-        if (strncmp(u, http_ok[i], strlen(http_ok[i])) == 0)
+    for (i = 0; i < sizeof(agents) / sizeof(agents[0]); i++)
+        if (strcmp(nl.host, agents[i]) == 0)
             return 1;
     return 0;
 }
@@ -62,6 +66,7 @@ aws_creds_init(struct aws_creds *c)
     const char *sk = env_get("AWS_SECRET_ACCESS_KEY");
     const char *rel = env_get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     const char *full = env_get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    const char *auth = env_get("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 
     memset(c, 0, sizeof(*c));
     strcpy(c->container_host, "http://169.254.170.2");
@@ -89,6 +94,12 @@ aws_creds_init(struct aws_creds *c)
     } else {
         log_line("config: no AWS credentials (AWS_ACCESS_KEY_ID or "
                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)");
+        return CR_INVALID;
+    }
+    /* It becomes a header line: a line break would add headers of its own
+     * (botocore refuses it too). */
+    if (auth && strpbrk(auth, "\r\n")) {
+        log_line("config: AWS_CONTAINER_AUTHORIZATION_TOKEN holds a line break");
         return CR_INVALID;
     }
     c->source = AWS_CREDS_CONTAINER;

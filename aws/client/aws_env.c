@@ -4,6 +4,7 @@
 
 #include "app/core/env.h"
 #include "app/core/log.h"
+#include "app/core/netloc.h"
 #include "aws/client/aws_env.h"
 
 static int
@@ -36,14 +37,30 @@ aws_env_table_ok(const char *s)
     return 1;
 }
 
-/* An endpoint is an origin: requests go to its "/". */
+/* An endpoint is an origin: requests go to its "/". The Cognito one serves
+ * the keys every token is checked with and the DynamoDB one receives the
+ * session token, so plain http is for this machine only (DynamoDB Local,
+ * cognito-local), judged on the host libcurl connects to. */
 static cr_code
 aws_env_url(const char *name, const char *value, char out[AWS_URL_SIZE])
 {
-    if (env_url_origin(value, out, AWS_URL_SIZE) == CR_OK)
-        return CR_OK;
-    log_line("config: %s must be an http(s) URL without a path", name);
-    return CR_INVALID;
+    struct netloc nl;
+
+    if (env_url_origin(value, out, AWS_URL_SIZE) != CR_OK) {
+        log_line("config: %s must be an http(s) URL without a path", name);
+        return CR_INVALID;
+    }
+    if (netloc_parse(out, &nl) != CR_OK) {
+        log_line("config: %s must name its host plainly: no user, password "
+                 "or zone id, an address written as usual (127.0.0.1)", name);
+        return CR_INVALID;
+    }
+    if (!nl.https && !netloc_host_loopback(nl.host)) {
+        log_line("config: %s must be https; plain http only to this machine "
+                 "(localhost, 127.0.0.1, [::1])", name);
+        return CR_INVALID;
+    }
+    return CR_OK;
 }
 
 cr_code

@@ -20,7 +20,8 @@ struct aws_env {
 };
 
 /* Fills env. DynamoDB and its streams use AWS_ENDPOINT_URL when set, else
- * the region's endpoints; Cognito uses AWS_COGNITO_ENDPOINT when set. With
+ * the region's endpoints; Cognito uses AWS_COGNITO_ENDPOINT when set. An
+ * override is https, or plain http to a loopback host (netloc.h). With
  * prod the two overrides are ignored (real AWS). CR_INVALID after one log
  * line naming the variable when a setting is missing or malformed. */
 cr_code aws_env_load(struct aws_env *env, int prod);

@@ -25,6 +25,8 @@ struct jwks {
     int attempted;        /* a fetch has been tried */
     int last_ok;          /* the last fetch succeeded */
     time_t last_attempt;
+    time_t loaded_at;     /* when the keys held were fetched; 0: never */
+    unsigned failures;    /* failed fetches in a row */
 };
 
 static void
@@ -186,14 +188,37 @@ jwks_fetch(struct jwks *set, CURL *h)
     return rc;
 }
 
+/* The pause after the last attempt: JWKS_REFETCH_SECS after a success;
+ * after n failures in a row JWKS_RETRY_SECS doubled n - 1 times, at most
+ * JWKS_RETRY_MAX_SECS. */
+static time_t
+jwks_wait(const struct jwks *set)
+{
+    time_t wait = JWKS_RETRY_SECS;
+    unsigned i;
+
+    if (set->last_ok)
+        return JWKS_REFETCH_SECS;
+    for (i = 1; i < set->failures && wait < JWKS_RETRY_MAX_SECS; i++)
+        wait *= 2;
+    return wait < JWKS_RETRY_MAX_SECS ? wait : JWKS_RETRY_MAX_SECS;
+}
+
 static int
 jwks_may_fetch(const struct jwks *set, time_t now)
 {
-    time_t wait = set->last_ok ? JWKS_REFETCH_SECS : JWKS_RETRY_SECS;
-
     /* A clock that went backwards must not block refetches for long. */
     return !set->attempted || now < set->last_attempt ||
-           now - set->last_attempt >= wait;
+           now - set->last_attempt >= jwks_wait(set);
+}
+
+/* Keys held longer than JWKS_MAX_AGE_SECS (or from a clock's future) are
+ * asked for again. */
+static int
+jwks_stale(const struct jwks *set, time_t now)
+{
+    return set->loaded_at != 0 && (now < set->loaded_at ||
+                                   now - set->loaded_at >= JWKS_MAX_AGE_SECS);
 }
 
 cr_code
@@ -204,13 +229,16 @@ jwks_key(struct jwks *set, CURL *h, const char *kid, time_t now,
     cr_code rc;
 
     k = jwks_lookup(set->keys, set->nkeys, kid);
-    if (k == NULL && jwks_may_fetch(set, now)) {
+    if ((k == NULL || jwks_stale(set, now)) && jwks_may_fetch(set, now)) {
         set->attempted = 1;
         set->last_attempt = now;
         rc = jwks_fetch(set, h);
         if (rc == CR_NOMEM)
             return rc;
         set->last_ok = rc == CR_OK;
+        set->failures = set->last_ok ? 0 : set->failures + 1;
+        if (set->last_ok)
+            set->loaded_at = now;
         k = jwks_lookup(set->keys, set->nkeys, kid);
     }
     if (k == NULL)

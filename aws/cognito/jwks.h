@@ -1,13 +1,17 @@
 /* jwks.h - a Cognito user pool's JSON Web Key Set, cached per worker.
  *
- * Keys are looked up by kid. The set is fetched lazily on the first lookup
- * and fetched again when a token names a kid the cache does not hold, so a
- * pool's key rotation needs no restart. To keep junk tokens from turning
- * into a request flood against Cognito, a refetch happens at most once per
- * JWKS_REFETCH_SECS after a successful fetch, and at most once per
- * JWKS_RETRY_SECS after a failed one (short, so a worker recovers quickly
- * when the endpoint comes back). A failed fetch keeps the keys already
- * cached. Only RSA signing keys usable for RS256 are kept. */
+ * Keys are looked up by kid. The set is fetched lazily on the first lookup,
+ * again when a token names a kid the cache does not hold (a pool's key
+ * rotation needs no restart), and again once it is JWKS_MAX_AGE_SECS old,
+ * so a key the pool withdrew stops being trusted within the hour even if
+ * no token names an unknown kid. To keep junk tokens from turning into a
+ * request flood against Cognito, a refetch happens at most once per
+ * JWKS_REFETCH_SECS after a successful fetch; after failed ones the pause
+ * starts at JWKS_RETRY_SECS (short, so a worker recovers quickly when the
+ * endpoint comes back) and doubles with each failure in a row up to
+ * JWKS_RETRY_MAX_SECS, so a Cognito that stays down is not hammered. A
+ * failed fetch keeps the keys already cached, old or not. Only RSA signing
+ * keys usable for RS256 are kept. */
 #ifndef CRUDDUR_JWKS_H
 #define CRUDDUR_JWKS_H
 
@@ -18,8 +22,10 @@
 
 #include "app/core/err.h"
 
+#define JWKS_MAX_AGE_SECS 3600
 #define JWKS_REFETCH_SECS 60
 #define JWKS_RETRY_SECS 5
+#define JWKS_RETRY_MAX_SECS 300
 #define JWKS_MAX_KEYS 32
 #define JWKS_MAX_BYTES (64 * 1024)
 

@@ -76,11 +76,17 @@ stream_poller_free(struct stream_poller *p)
     stream_ckpt_free(&p->ckpt);
 }
 
-/* One Streams call (req borrowed); a failure's detail in p->err. */
+/* One Streams call (req borrowed; NULL when the caller's json_pack
+ * failed); a failure's detail in p->err. p->err is cleared before anything
+ * can fail, as callers read p->err.type after every failure. */
 static cr_code
 poll_call(struct stream_poller *p, const char *target, json_t *req,
           json_t **resp)
 {
+    aws_error_clear(&p->err);
+    *resp = NULL;
+    if (req == NULL)
+        return CR_NOMEM;
     return aws_call(p->aws, AWS_STREAMS, target, req, resp, &p->err);
 }
 
@@ -169,6 +175,7 @@ poll_describe(struct stream_poller *p)
     json_t *req = json_pack("{s:s}", "StreamArn", p->stream_arn);
     cr_code rc = CR_NOMEM;
 
+    aws_error_clear(&p->err);
     if (pg.live && req)
         rc = aws_call_pages(p->aws, AWS_STREAMS, "DescribeStream", req,
                             "StreamDescription.LastEvaluatedShardId",

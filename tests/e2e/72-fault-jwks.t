@@ -3,7 +3,8 @@
 # (200); a worker that has none (here: one killed and respawned during the
 # outage) answers 503 auth_unavailable - never 401 for a good token, never
 # a 500 or a hang; once the endpoint is back it fetches the keys and serves
-# (it retries a failed fetch after JWKS_RETRY_SECS). Every post answered 200
+# (it retries a failed fetch after JWKS_RETRY_SECS, then a pause that
+# doubles with each failure in a row). Every post answered 200
 # is stored.
 use strict;
 use warnings;

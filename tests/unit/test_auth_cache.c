@@ -1,5 +1,6 @@
 /* test_auth_cache.c - the cache of recently verified tokens: exact bytes
- * only, never past exp + skew, never longer than AUTH_CACHE_SECS. */
+ * only, kept by digest and never as the header itself, never past exp +
+ * skew, never longer than AUTH_CACHE_SECS. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +40,15 @@ new_cache(void)
     struct auth_cache *c = calloc(1, sizeof(*c));
 
     assert_non_null(c);
+    assert_int_equal(auth_cache_init(c), CR_OK);
     return c;
+}
+
+static void
+free_cache(struct auth_cache *c)
+{
+    auth_cache_free(c);
+    free(c);
 }
 
 static void
@@ -59,7 +68,7 @@ test_hit_and_exact_bytes(void **state)
     assert_false(auth_cache_get(c, h, NOW + 5, sub, sizeof(sub)));
     assert_false(auth_cache_get(c, NULL, NOW, sub, sizeof(sub)));
     free(h);
-    free(c);
+    free_cache(c);
 }
 
 static void
@@ -84,7 +93,7 @@ test_expiry(void **state)
                                 sizeof(sub)));
     free(soon);
     free(later);
-    free(c);
+    free_cache(c);
 }
 
 static void
@@ -93,14 +102,14 @@ test_not_kept(void **state)
     struct auth_cache *c = new_cache();
     char *no_exp = make_header("{\"sub\":\"u1\"}");
     char *bad_exp = make_header("{\"sub\":\"u1\",\"exp\":\"tomorrow\"}");
-    char *huge = malloc(TTL_CACHE_KEY_MAX + 16);
+    char *huge = malloc(AUTH_CACHE_HEADER_MAX + 16);
     char sub[CALLER_SUB_SIZE], tiny[2];
     char *ok = make_header("{\"sub\":\"u1\",\"exp\":1700003600}");
 
     (void)state;
     assert_non_null(huge);
-    memset(huge, 'a', TTL_CACHE_KEY_MAX + 15);
-    huge[TTL_CACHE_KEY_MAX + 15] = '\0';
+    memset(huge, 'a', AUTH_CACHE_HEADER_MAX + 15);
+    huge[AUTH_CACHE_HEADER_MAX + 15] = '\0';
     memcpy(huge, "Bearer a.", 9);
     auth_cache_put(c, no_exp, "u1", NOW, SKEW);
     auth_cache_put(c, bad_exp, "u1", NOW, SKEW);
@@ -117,7 +126,42 @@ test_not_kept(void **state)
     free(bad_exp);
     free(huge);
     free(ok);
-    free(c);
+    free_cache(c);
+}
+
+/* The cache holds the SHA-256 of the header, not the header: nothing in
+ * its memory reads as the token. */
+static void
+test_keyed_by_digest(void **state)
+{
+    struct auth_cache *c = new_cache();
+    char *h = make_header("{\"sub\":\"u1\",\"exp\":1700003600}");
+    char sub[CALLER_SUB_SIZE], *dot = strchr(h, '.');
+    unsigned i, kept = 0;
+
+    (void)state;
+    auth_cache_put(c, h, "u1", NOW, SKEW);
+    for (i = 0; i < TTL_CACHE_SLOTS; i++) {
+        const char *k = c->headers.slots[i].key;
+
+        if (k[0] == '\0')
+            continue;
+        kept++;
+        assert_int_equal(strlen(k), 64);
+        assert_int_equal(strspn(k, "0123456789abcdef"), 64);
+    }
+    assert_int_equal(kept, 1);
+    assert_null(memmem(c, sizeof(*c), dot, strlen(dot)));
+    assert_null(memmem(c, sizeof(*c), "Bearer", 6));
+    assert_true(auth_cache_get(c, h, NOW, sub, sizeof(sub)));
+    /* Without the digest (init not run, or failed) nothing is kept. */
+    auth_cache_free(c);
+    assert_false(auth_cache_get(c, h, NOW, sub, sizeof(sub)));
+    memset(c, 0, sizeof(*c));
+    auth_cache_put(c, h, "u1", NOW, SKEW);
+    assert_false(auth_cache_get(c, h, NOW, sub, sizeof(sub)));
+    free(h);
+    free_cache(c);
 }
 
 static void
@@ -139,7 +183,7 @@ test_round_robin(void **state)
         assert_true(auth_cache_get(c, h[i], NOW, sub, sizeof(sub)));
     for (i = 0; i <= TTL_CACHE_SLOTS; i++)
         free(h[i]);
-    free(c);
+    free_cache(c);
 }
 
 int
@@ -149,6 +193,7 @@ main(void)
         cmocka_unit_test(test_hit_and_exact_bytes),
         cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_not_kept),
+        cmocka_unit_test(test_keyed_by_digest),
         cmocka_unit_test(test_round_robin),
     };
 

@@ -1,6 +1,8 @@
 /* test_aws_creds.c - credentials from the environment and from an ECS-style
  * container endpoint (a loopback stub), cached and refreshed 5 minutes
- * before they expire; and that aws_call signs with them. */
+ * before they expire; and that aws_call signs with them. Which FULL_URI
+ * values are accepted: what the AWS SDKs accept, judged on the host libcurl
+ * connects to, and every shape that reads as another host refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -58,6 +60,115 @@ test_env_keys(void **state)
     clear_env();
     setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "no-slash", 1);
     assert_int_equal(aws_creds_init(&c), CR_INVALID);
+    clear_env();
+}
+
+/* What the SDKs accept (botocore 1.43's ContainerMetadataFetcher agrees on
+ * each of these). */
+static const char *const full_uri_ok[] = {
+    "https://creds.example.com/v1/credentials",
+    "HTTPS://creds.example.com:8443/v1/credentials",
+    "http://169.254.170.2/v2/credentials/abc",
+    "http://169.254.170.2:80/v2/credentials/abc",
+    "HTTP://169.254.170.2/v2/credentials/abc",
+    "http://169.254.170.23/v1/credentials",
+    "http://[fd00:ec2::23]/v1/credentials",
+    "http://[FD00:EC2::23]:80/v1/credentials",
+    "http://127.0.0.1:8080/creds",
+    "http://127.9.8.7/creds",
+    "http://localhost:1234/creds",
+    "http://LocalHost/creds",
+    "http://[::1]:1234/creds",
+    "http://169.254.170.2/creds?x=@attacker.example",
+    "http://169.254.170.2/creds#@attacker.example",
+};
+
+/* Each a way to make a check on the text and libcurl disagree, or a host
+ * the SDKs refuse. */
+static const char *const full_uri_refused[] = {
+    /* userinfo: libcurl connects to attacker.example */
+    "http://169.254.170.2:@attacker.example/",
+    "http://169.254.170.2@attacker.example/",
+    "http://169.254.170.2:80@attacker.example/",
+    "http://169.254.170.2\\@attacker.example/",
+    "http://169.254.170.2;x@attacker.example/",
+    "http://attacker.example\\@169.254.170.2/",
+    "http://user@169.254.170.2/",
+    "http://:pass@169.254.170.2/",
+    "https://user:pass@creds.example.com/",
+    "http://169.254.170.2%40attacker.example/",
+    "http://169.254.170.2.attacker.example/",
+    "http://localhost.attacker.example/",
+    /* trailing dots */
+    "http://localhost./",
+    "http://169.254.170.2./",
+    "http://127.0.0.1./",
+    /* IPv4 spelled otherwise: libcurl rewrites them, no SDK takes them */
+    "http://2852039170/",
+    "http://0251.0376.0252.02/",
+    "http://0xa9.0xfe.0xaa.0x2/",
+    "http://169.254.43522/",
+    "http://127.1/",
+    "http://0x7f000001/",
+    "http://%31%36%39.254.170.2/",
+    /* IPv6 spelled otherwise, mapped IPv4, zone ids */
+    "http://[::ffff:169.254.170.2]/",
+    "http://[::ffff:a9fe:aa02]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[fd00:ec2:0::23]/",
+    "http://[0:0::1]/",
+    "http://[::1%25lo]/",
+    "http://[fd00:ec2::23%25eth0]/",
+    "http://[fe80::1%25eth0]/",
+    /* other hosts, schemes and shapes */
+    "http://169.254.170.3/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://example.com/creds",
+    "http:/169.254.170.2/creds",
+    "http:///169.254.170.2/creds",
+    "http:169.254.170.2/creds",
+    "169.254.170.2/creds",
+    " http://169.254.170.2/creds",
+    "http://169.254.170.2 /creds",
+    "ftp://169.254.170.2/creds",
+    "file:///etc/passwd",
+    "gopher://127.0.0.1/",
+};
+
+static cr_code
+full_uri_init(const char *uri)
+{
+    struct aws_creds c;
+
+    clear_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
+    return aws_creds_init(&c);
+}
+
+static void
+test_full_uri_rules(void **state)
+{
+    struct aws_creds c;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(full_uri_ok) / sizeof(full_uri_ok[0]); i++) {
+        if (full_uri_init(full_uri_ok[i]) != CR_OK)
+            fail_msg("refused: %s", full_uri_ok[i]);
+    }
+    for (i = 0; i < sizeof(full_uri_refused) / sizeof(full_uri_refused[0]); i++) {
+        if (full_uri_init(full_uri_refused[i]) != CR_INVALID)
+            fail_msg("accepted: %s", full_uri_refused[i]);
+    }
+    /* The token becomes a header line: no line break may add another. */
+    clear_env();
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.2/c", 1);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "abc\r\nX-Injected: 1", 1);
+    assert_int_equal(aws_creds_init(&c), CR_INVALID);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "abc\nX-Injected: 1", 1);
+    assert_int_equal(aws_creds_init(&c), CR_INVALID);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc", 1);
+    assert_int_equal(aws_creds_init(&c), CR_OK);
     clear_env();
 }
 
@@ -172,6 +283,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_env_keys),
+        cmocka_unit_test(test_full_uri_rules),
         cmocka_unit_test(test_full_uri_cache_and_refresh),
         cmocka_unit_test(test_relative_uri_and_bad_answer),
         cmocka_unit_test(test_call_uses_container_creds),

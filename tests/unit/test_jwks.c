@@ -1,5 +1,6 @@
 /* test_jwks.c - the JWKS side of token verification: lazy first fetch,
- * refetch on an unknown kid (at most once per 60 s), key rotation without
+ * refetch on an unknown kid (at most once per 60 s) and after an hour (a
+ * failed refresh keeps the keys, retried with a growing pause), key rotation without
  * a new verifier, the JWKS endpoint down and back, tolerated junk keys, and
  * the JWK-to-PEM conversion. The JWKS is served over real HTTP by a thread
  * of this test; time moves through the `now` argument. */
@@ -205,6 +206,58 @@ test_removed_key(void **state)
     free(jb);
 }
 
+/* A key the pool withdrew stops verifying once the set is an hour old,
+ * though no token named an unknown kid. */
+static void
+test_max_age(void **state)
+{
+    char *jb = fx_jwk(&w.b, "k2");
+
+    (void)state;
+    assert_int_equal(verify(w.tok_a, FX_T0), CR_OK);
+    serve_keys(200, jb, NULL);      /* k1 withdrawn */
+    assert_int_equal(verify(w.tok_a, FX_T0 + JWKS_MAX_AGE_SECS - 1), CR_OK);
+    assert_int_equal(fx_server_requests(&w.srv), 0);
+    assert_int_equal(verify(w.tok_a, FX_T0 + JWKS_MAX_AGE_SECS), CR_UNAUTHORIZED);
+    assert_string_equal(w.why, "unknown_kid");
+    assert_int_equal(fx_server_requests(&w.srv), 1);
+    assert_int_equal(verify(w.tok_b, FX_T0 + JWKS_MAX_AGE_SECS + 1), CR_OK);
+    assert_int_equal(fx_server_requests(&w.srv), 1);
+    free(jb);
+}
+
+/* An old set whose refresh fails keeps serving; the refresh is retried
+ * after 5 s, then 10, 20, ... at most JWKS_RETRY_MAX_SECS apart. */
+static void
+test_max_age_refresh_fails(void **state)
+{
+    char *ja = fx_jwk(&w.a, "k1");
+    time_t t = FX_T0 + JWKS_MAX_AGE_SECS, wait = JWKS_RETRY_SECS;
+    int i;
+
+    (void)state;
+    assert_int_equal(verify(w.tok_a, FX_T0), CR_OK);
+    serve_keys(500, ja, NULL);
+    assert_int_equal(verify(w.tok_a, t), CR_OK);        /* old key kept */
+    assert_int_equal(fx_server_requests(&w.srv), 1);
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(verify(w.tok_a, t + wait - 1), CR_OK);
+        assert_int_equal(fx_server_requests(&w.srv), 1 + i);
+        t += wait;
+        assert_int_equal(verify(w.tok_a, t), CR_OK);
+        assert_int_equal(fx_server_requests(&w.srv), 2 + i);
+        wait = wait * 2 < JWKS_RETRY_MAX_SECS ? wait * 2 : JWKS_RETRY_MAX_SECS;
+    }
+    assert_true(wait == JWKS_RETRY_MAX_SECS);
+    /* Back: one fetch, and the set is young again for an hour. */
+    serve_keys(200, ja, NULL);
+    t += wait;
+    assert_int_equal(verify(w.tok_a, t), CR_OK);
+    assert_int_equal(verify(w.tok_a, t + JWKS_MAX_AGE_SECS - 1), CR_OK);
+    assert_int_equal(fx_server_requests(&w.srv), 1);
+    free(ja);
+}
+
 static void
 test_jwks_down_then_back(void **state)
 {
@@ -255,7 +308,10 @@ test_jwks_bad_answers(void **state)
     assert_int_equal(verify(w.tok_a, FX_T0 + 20), CR_AUTH_UNAVAILABLE);
     assert_int_equal(fx_server_requests(&w.srv), 1);
     serve_keys(200, ja, NULL);
-    assert_int_equal(verify(w.tok_a, FX_T0 + 30), CR_OK);
+    /* Three failures in a row: the next try waits 20 s. */
+    assert_int_equal(verify(w.tok_a, FX_T0 + 39), CR_AUTH_UNAVAILABLE);
+    assert_int_equal(fx_server_requests(&w.srv), 0);
+    assert_int_equal(verify(w.tok_a, FX_T0 + 40), CR_OK);
     free(ja);
 }
 
@@ -381,6 +437,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_unknown_kid_flood, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_removed_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_age, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_age_refresh_fails, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_jwks_down_then_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_jwks_down_with_cache, setup,
