@@ -63,14 +63,17 @@ sub post_message {
     return decode_json($res->{content});
 }
 
-subtest 'a message reaches both lists within 2 s' => sub {
+# How fast the stream processor is belongs to the bench, not here: each wait
+# below has a deadline far above the usual fraction of a second, so that a
+# loaded machine does not fail it, and notes the time it took.
+subtest 'a message reaches both lists' => sub {
     my $text = sprintf 'stream check %d.%d', time, $$;
     my $r = api(POST => '/api/messages', token => 'andrewbrown',
                 json => { message => $text, message_group_uuid => $SEED_GROUP });
     is $r->{status}, 200, 'posted' or diag $r->{content};
     my $took = wait_rows(handles => [qw(andrewbrown bayko)], group => $SEED_GROUP,
-                         text => $text, at => $r->{json}{created_at}, first => 1, limit => 2);
-    ok defined $took, 'both conversation lists show it first, with its text, within 2 s';
+                         text => $text, at => $r->{json}{created_at}, first => 1, limit => 30);
+    ok defined $took, 'both conversation lists show it first, with its text';
     note sprintf 'took %.2f s', $took if defined $took;
 };
 
@@ -119,7 +122,7 @@ sub burst {
 subtest '50 concurrent messages leave both rows at the newest' => sub {
     my $last = burst(50, 10, sprintf('burst %d', time));
     my $took = wait_rows(handles => [qw(andrewbrown londo)], group => $LONDO_GROUP,
-                         text => $last->{text}, at => $last->{at}, limit => 5);
+                         text => $last->{text}, at => $last->{at}, limit => 30);
     ok defined $took, "both group rows at the newest message ($last->{text})";
 };
 
@@ -172,7 +175,7 @@ sub restart_mid_stream {
     my $last = $r->{json}[-1];
     is $last->{message}, "$tag 29", 'the last message is stored';
     my $took = wait_rows(handles => [qw(andrewbrown londo)], group => $LONDO_GROUP,
-                         text => $last->{message}, at => $last->{created_at}, limit => 5);
+                         text => $last->{message}, at => $last->{created_at}, limit => 30);
     ok defined $took, 'both group rows reach the newest message: nothing lost';
     return (log_between(0, $cut), log_between($cut, -s "$state/stream.log"));
 }
