@@ -22,7 +22,7 @@ SERVICE(search_activities)
     }
     if (rc)
         goto out;
-    if (term == NULL || !input_not_blank(term)) {
+    if (term == NULL || utf8_blank(term)) {
         http_error(res, 422, "search_term_blank");
         goto out;
     }
