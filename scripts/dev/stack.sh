@@ -2,6 +2,8 @@
 # Sourced by up, down, status and nginx after scripts/lib.sh.
 
 CR_LIGHTTPD_CONF="$CRUDDUR_ROOT/etc/lighttpd.conf"
+CR_INVOKE_CONF="$CRUDDUR_ROOT/etc/lighttpd-invoke.conf"
+export CRUDDUR_INVOKE_BIN="$CRUDDUR_BUILD/cruddur-invoke"
 CR_NGINX_TEMPLATE="$CRUDDUR_ROOT/etc/nginx.conf"
 CR_DDB_DIR="$CRUDDUR_CACHE/emulator"
 CR_COGNITO_JS="$CRUDDUR_CACHE/cognito-local/node_modules/cognito-local/lib/bin/start.js"
@@ -12,6 +14,7 @@ CR_TEXT_dynamodb=DynamoDBLocal.jar
 CR_TEXT_cognito=cognito-local
 CR_TEXT_lighttpd=lighttpd
 CR_TEXT_stream=cruddur-stream
+CR_TEXT_invoke=lighttpd-invoke.conf
 CR_TEXT_nginx=nginx
 cr_text() { local v="CR_TEXT_$1"; printf '%s\n' "${!v}"; }
 
@@ -23,6 +26,12 @@ cr_probe_dynamodb() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$CRUDD
 cr_probe_cognito() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$CRUDDUR_COGNITO_PORT/health"; }
 cr_probe_lighttpd() { curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:$CRUDDUR_PORT/api/health-check"; }
 cr_probe_stream() { cr_running stream "$CR_TEXT_stream" >/dev/null; }
+# The function's own 404 for an unknown function: lighttpd and cruddur-invoke answer.
+cr_probe_invoke() {
+    curl -s -o /dev/null -D - --max-time 5 -X POST -d '{}' \
+        "http://127.0.0.1:$CRUDDUR_INVOKE_PORT/2015-03-31/functions/-/invocations" |
+        grep -qi '^X-Amzn-ErrorType: ResourceNotFoundException'
+}
 cr_probe_nginx() { curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:$CRUDDUR_NGINX_PORT/api/health-check"; }
 
 # ---- starts: each returns 0 when the part answers; CR_FRESH_<part>=1 when
@@ -63,9 +72,13 @@ cr_start_cognito() {
     # cognito-local keeps its pools and users in ./.cognito of its cwd.
     # HOST binds it to loopback; the issuer it writes into tokens must stay
     # http://localhost:PORT (AWS_COGNITO_ENDPOINT), so it is set apart.
+    # Its triggers go to the local Lambda Invoke endpoint (cr_start_invoke):
+    # PostConfirmation makes a confirmed sign-up a users row.
     local dir="$CRUDDUR_STATE/cognito"
     mkdir -p "$dir/.cognito"
-    printf '{"TokenConfig":{"IssuerDomain":"http://localhost:%s"}}\n' "$CRUDDUR_COGNITO_PORT" \
+    printf '{"TokenConfig":{"IssuerDomain":"http://localhost:%s"},%s,%s}\n' "$CRUDDUR_COGNITO_PORT" \
+        "\"LambdaClient\":{\"endpoint\":\"http://127.0.0.1:$CRUDDUR_INVOKE_PORT\",\"region\":\"local\"}" \
+        '"TriggerFunctions":{"PostConfirmation":"cruddur-post-confirmation"}' \
         >"$dir/.cognito/config.json"
     cr_start cognito "$dir" env PORT="$CRUDDUR_COGNITO_PORT" HOST=127.0.0.1 node "$CR_COGNITO_JS"
     CR_FRESH_cognito=1
@@ -100,33 +113,53 @@ cr_start_stream() {
     cr_probe_stream || { cr_note "the stream poller exited at once"; cr_log_tail stream; return 1; }
 }
 
+# The local Lambda Invoke endpoint: lighttpd spawning build/cruddur-invoke.
+cr_start_invoke() {
+    CR_FRESH_invoke=0
+    if cr_running invoke "$CR_TEXT_invoke" >/dev/null; then return 0; fi
+    [[ -x $CRUDDUR_INVOKE_BIN ]] || cr_die "no $CRUDDUR_INVOKE_BIN: run make"
+    cr_need_port_free "$CRUDDUR_INVOKE_PORT" invoke CRUDDUR_INVOKE_PORT
+    mkdir -p "$CRUDDUR_STATE/www" "$CRUDDUR_STATE/tmp"
+    rm -f "$CRUDDUR_STATE"/invoke.sock*
+    lighttpd -tt -f "$CR_INVOKE_CONF" >/dev/null || cr_die "etc/lighttpd-invoke.conf does not load"
+    cr_start invoke "$CRUDDUR_STATE" lighttpd -D -f "$CR_INVOKE_CONF"
+    CR_FRESH_invoke=1
+    cr_wait invoke "$CR_TEXT_invoke" "the Lambda Invoke endpoint on port $CRUDDUR_INVOKE_PORT" cr_probe_invoke
+}
+
 # ---- lighttpd's workers ----
 
-# The pids of lighttpd's children that run the worker binary.
+# The pids of lighttpd's children that run the program BIN (default: the
+# worker).
 cr_lighttpd_workers() {
-    local lpid=$1 pid
+    local lpid=$1 bin=${2:-${CRUDDUR_WORKER_BIN##*/}} pid
     for pid in $(pgrep -P "$lpid" 2>/dev/null || true); do
-        cr_alive "$pid" "${CRUDDUR_WORKER_BIN##*/}" && printf '%s\n' "$pid"
+        cr_alive "$pid" "$bin" && printf '%s\n' "$pid"
     done
     return 0
 }
 
+# cr_stop_lighttpd [NAME TEXT BIN SOCKET]: the API's lighttpd, or another
+# one (the Invoke endpoint's).
 cr_stop_lighttpd() {
-    local lpid wpids=() pid rc=0
-    if lpid=$(cr_running lighttpd "$CR_TEXT_lighttpd"); then
-        mapfile -t wpids < <(cr_lighttpd_workers "$lpid")
+    local name=${1:-lighttpd} text=${2:-$CR_TEXT_lighttpd} bin=${3:-${CRUDDUR_WORKER_BIN##*/}}
+    local sock=${4:-fcgi.sock} lpid wpids=() pid rc=0
+    if lpid=$(cr_running "$name" "$text"); then
+        mapfile -t wpids < <(cr_lighttpd_workers "$lpid" "$bin")
     fi
-    cr_stop lighttpd "$CR_TEXT_lighttpd" || rc=1
+    cr_stop "$name" "$text" || rc=1
     # lighttpd ends its workers on the way out; make sure of it.
     for pid in "${wpids[@]}"; do
-        if cr_alive "$pid" "${CRUDDUR_WORKER_BIN##*/}"; then
+        if cr_alive "$pid" "$bin"; then
             cr_note "worker $pid outlived lighttpd; stopping it"
-            cr_kill_pid "$pid" "${CRUDDUR_WORKER_BIN##*/}" || rc=1
+            cr_kill_pid "$pid" "$bin" || rc=1
         fi
     done
-    rm -f "$CRUDDUR_STATE"/fcgi.sock*
+    rm -f "$CRUDDUR_STATE/$sock"*
     return "$rc"
 }
+
+cr_stop_invoke() { cr_stop_lighttpd invoke "$CR_TEXT_invoke" cruddur-invoke invoke.sock; }
 
 # ---- nginx + spawn-fcgi ----
 
@@ -163,6 +196,7 @@ cr_stack_down() {
     local rc=0
     cr_stop_nginx || rc=1
     cr_stop stream "$CR_TEXT_stream" || rc=1
+    cr_stop_invoke || rc=1
     cr_stop_lighttpd || rc=1
     cr_stop cognito "$CR_TEXT_cognito" || rc=1
     cr_stop dynamodb "$CR_TEXT_dynamodb" || rc=1
