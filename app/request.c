@@ -12,7 +12,7 @@
 /* Verifies the token and finds its user. For an optional route any
  * failure just means "signed out"; for a signed-in route it is the answer. */
 static cr_code
-app_authenticate(struct app *app, const struct route *route,
+request_authenticate(struct app *app, const struct route *route,
                  struct http_request *req, struct http_response *res)
 {
     char sub[CALLER_SUB_SIZE];
@@ -55,12 +55,12 @@ app_authenticate(struct app *app, const struct route *route,
 }
 
 static void
-app_route(struct app *app, struct http_request *req,
+request_route(struct app *app, struct http_request *req,
           struct http_response *res)
 {
     const struct route *route;
 
-    switch (router_match(app_routes, app_nroutes, req->method, req, &route,
+    switch (router_match(routes, routes_count, req->method, req, &route,
                          res->allow, sizeof(res->allow))) {
     case ROUTER_FOUND:
         break;
@@ -79,7 +79,7 @@ app_route(struct app *app, struct http_request *req,
     }
     /* Who calls is settled before the body is looked at: a caller without
      * a valid token learns nothing about what the route would accept. */
-    if (app_authenticate(app, route, req, res) != CR_OK)
+    if (request_authenticate(app, route, req, res) != CR_OK)
         return;
     if (http_request_parse_body(req, res) != CR_OK)
         return;
@@ -87,7 +87,7 @@ app_route(struct app *app, struct http_request *req,
 }
 
 void
-app_handle(struct app *app, struct http_request *req,
+request_handle(struct app *app, struct http_request *req,
            struct http_response *res)
 {
     if (strcmp(req->method, "OPTIONS") == 0) {
@@ -95,5 +95,5 @@ app_handle(struct app *app, struct http_request *req,
         res->status = 204;
         return;
     }
-    app_route(app, req, res);
+    request_route(app, req, res);
 }

@@ -6,18 +6,11 @@
 #include <jansson.h>
 
 #include "app/core/buf.h"
+#include "app/core/env.h"
 #include "aws/client/aws_client.h"
 #include "aws/signup/signup_conninfo.h"
 
 #define SIGNUP_REF_MAX 2048   /* secret ids and parameter names/ARNs */
-
-static const char *
-signup_getenv(const char *name)
-{
-    const char *v = getenv(name);
-
-    return (v && *v) ? v : NULL;
-}
 
 /* Appends " key='value'" with libpq's quoting (backslash before \ and '). */
 static cr_code
@@ -121,6 +114,7 @@ signup_fetch(struct aws_client *aws, enum aws_service svc, const char *target,
     struct aws_error ae;
     json_t *resp = NULL, *at;
     const char *text;
+    char why[256];
     cr_code rc;
 
     if (req == NULL)
@@ -128,10 +122,8 @@ signup_fetch(struct aws_client *aws, enum aws_service svc, const char *target,
     rc = aws_call(aws, svc, target, req, &resp, &ae);
     json_decref(req);
     if (rc) {
-        signup_error_set(err, "ConfigError", "%s: %s (status %ld%s%s%s%s)",
-                         target, cr_strerror(rc), ae.status,
-                         ae.type[0] ? ", " : "", ae.type,
-                         ae.message[0] ? ": " : "", ae.message);
+        signup_error_set(err, "ConfigError", "%s: %s", cr_strerror(rc),
+                         aws_error_describe(&ae, why, sizeof(why)));
         return rc;
     }
     at = obj ? json_object_get(resp, obj) : resp;
@@ -187,9 +179,9 @@ signup_lookup(int secret, const char *ref, char **text,
 cr_code
 signup_conninfo_load(char **out, struct signup_error *err)
 {
-    const char *url = signup_getenv("CONNECTION_URL");
-    const char *secret = signup_getenv("CONNECTION_URL_SECRET");
-    const char *param = signup_getenv("CONNECTION_URL_PARAMETER");
+    const char *url = env_get("CONNECTION_URL");
+    const char *secret = env_get("CONNECTION_URL_SECRET");
+    const char *param = env_get("CONNECTION_URL_PARAMETER");
     char *text = NULL;
     cr_code rc;
 

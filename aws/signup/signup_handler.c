@@ -5,33 +5,27 @@
 
 #include <jansson.h>
 
+#include "app/db/users.h"
 #include "aws/signup/signup_handler.h"
 
-/* Inserts the user of res->ev; CR_OK when its row exists afterwards. */
+/* Inserts the user of res->ev; CR_OK when its row exists afterwards. A
+ * kept connection that died meanwhile (PostgreSQL restarted, or the
+ * function frozen longer than the server keeps idle clients) costs nothing:
+ * the insert is declared safe to send again (sql/queries/create_user.sql). */
 static cr_code
 signup_insert(struct db *db, struct signup_result *res)
 {
     const struct signup_event *ev = &res->ev;
-    const char *params[] = { ev->sub, ev->handle, ev->display_name,
-                             ev->email };
-    PGresult *r = NULL;
+    int created = 0;
     cr_code rc;
 
-    rc = db_run(db, DBQ_create_user, 4, params, &r);
-    /* db_run sends only reads again after the kept connection turned out
-     * dead (PostgreSQL restarted, or the function was frozen longer than
-     * the server keeps idle clients). This write changes nothing when it
-     * already ran, so it may go once more, on a fresh connection. */
-    if (rc == CR_DB_UNAVAILABLE)
-        rc = db_run(db, DBQ_create_user, 4, params, &r);
+    rc = users_create(db, ev->sub, ev->handle, ev->display_name, ev->email,
+                      &created);
     switch (rc) {
     case CR_OK:
-        res->outcome = PQntuples(r) > 0 ? SIGNUP_CREATED : SIGNUP_PRESENT;
-        PQclear(r);
+        res->outcome = created ? SIGNUP_CREATED : SIGNUP_PRESENT;
         break;
     case CR_CONFLICT:
-        /* The sub is the arbiter of ON CONFLICT: the only unique key left
-         * to violate is the handle. */
         signup_error_set(&res->err, "HandleTaken",
                          "The handle \"%s\" is already taken by another user.",
                          ev->handle);

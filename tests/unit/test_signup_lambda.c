@@ -20,6 +20,7 @@
 
 #include "app/core/uuid.h"
 #include "app/db/db.h"
+#include "app/db/users.h"
 #include "aws/lambda/lambda_runtime.h"
 #include "aws/signup/signup_handler.h"
 #include "aws/signup/signup_lambda.h"
@@ -186,9 +187,9 @@ test_program_live(void **state)
     const char *url = getenv("SIGNUP_LIVE_CONNECTION_URL");
     char sub[UUID_STR_SIZE], handle[32], conn[512], api[96], *envp[3];
     char *confirm;
-    const char *events[2], *params[1];
+    const char *events[2];
+    struct user u;
     struct db *db;
-    PGresult *r;
     struct fake f;
 
     (void)state;
@@ -212,12 +213,9 @@ test_program_live(void **state)
     assert_response(&f.reqs[1], "req-2", confirm);
 
     assert_int_equal(db_new(&db, url), CR_OK);
-    params[0] = sub;
-    assert_int_equal(db_run(db, DBQ_user_by_cognito_sub, 1, params, &r), CR_OK);
-    assert_int_equal(PQntuples(r), 1);
-    assert_string_equal(PQgetvalue(r, 0, 1), handle);
-    assert_string_equal(PQgetvalue(r, 0, 2), "Zip Tester");
-    PQclear(r);
+    assert_int_equal(users_by_cognito_sub(db, sub, &u), CR_OK);
+    assert_string_equal(u.handle, handle);
+    assert_string_equal(u.display_name, "Zip Tester");
     db_free(db);
     free(confirm);
 }
