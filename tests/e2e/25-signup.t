@@ -201,4 +201,15 @@ my ($rc5, $t4) = signup($h4, 'After Outage', "$h4\@example.com");
 is $rc5, 0, 'a new sign-up works again';
 is sql_value('SELECT count(*) FROM users WHERE handle = ' . q_($h4)), 1, 'with its row';
 
+# ---- PostgreSQL restarted between two confirmations ----
+# The Invoke endpoint's kept connections are dead now; the first
+# confirmation after must not pay for that (the insert is sent again on a
+# fresh connection, which it is declared safe for).
+ok stack('cr_stop postgres "$CR_TEXT_postgres" INT >/dev/null && cr_start_postgres >/dev/null'),
+    'PostgreSQL restarted';
+my $h5 = "su_${run}_e";
+my ($rc6) = signup($h5, 'After Restart', "$h5\@example.com");
+is $rc6, 0, 'the first sign-up after the restart works';
+is sql_value('SELECT count(*) FROM users WHERE handle = ' . q_($h5)), 1, 'with its row';
+
 done_testing;
