@@ -85,19 +85,35 @@ cr_start_cognito() {
     cr_wait cognito "$CR_TEXT_cognito" "cognito-local on 127.0.0.1:$CRUDDUR_COGNITO_PORT" cr_probe_cognito
 }
 
-cr_start_lighttpd() {
-    CR_FRESH_lighttpd=0
-    if cr_running lighttpd "$CR_TEXT_lighttpd" >/dev/null; then return 0; fi
-    [[ -x $CRUDDUR_WORKER_BIN ]] || cr_die "no worker $CRUDDUR_WORKER_BIN: run make"
-    cr_need_port_free "$CRUDDUR_PORT" lighttpd CRUDDUR_PORT
+# cr_start_lighttpd_as NAME CONF BIN PORTVAR SOCK WHAT: part NAME, a
+# lighttpd of configuration CONF spawning BIN on socket SOCK, on the port
+# named by PORTVAR; WHAT is what answers (cr_probe_NAME) once it is up.
+cr_start_lighttpd_as() {
+    local name=$1 conf=$2 bin=$3 portvar=$4 sock=$5 what=$6 text
+    text=$(cr_text "$name")
+    printf -v "CR_FRESH_$name" 0
+    if cr_running "$name" "$text" >/dev/null; then return 0; fi
+    [[ -x $bin ]] || cr_die "no $bin: run make"
+    cr_need_port_free "${!portvar}" "$name" "$portvar"
     mkdir -p "$CRUDDUR_STATE/www" "$CRUDDUR_STATE/tmp"
-    rm -f "$CRUDDUR_STATE"/fcgi.sock*
-    lighttpd -tt -f "$CR_LIGHTTPD_CONF" >/dev/null || cr_die "etc/lighttpd.conf does not load"
-    # -D: in the foreground of its own session; the workers inherit its
-    # stderr, so their log lines land in lighttpd.log.
-    cr_start lighttpd "$CRUDDUR_STATE" lighttpd -D -f "$CR_LIGHTTPD_CONF"
-    CR_FRESH_lighttpd=1
-    cr_wait lighttpd "$CR_TEXT_lighttpd" "GET /api/health-check on port $CRUDDUR_PORT" cr_probe_lighttpd
+    rm -f "$CRUDDUR_STATE/$sock"*
+    lighttpd -tt -f "$conf" >/dev/null || cr_die "${conf#"$CRUDDUR_ROOT/"} does not load"
+    # -D: in the foreground of its own session; what it spawns inherits its
+    # stderr, so their log lines land in NAME.log.
+    cr_start "$name" "$CRUDDUR_STATE" lighttpd -D -f "$conf"
+    printf -v "CR_FRESH_$name" 1
+    cr_wait "$name" "$text" "$what" "cr_probe_$name"
+}
+
+cr_start_lighttpd() {
+    cr_start_lighttpd_as lighttpd "$CR_LIGHTTPD_CONF" "$CRUDDUR_WORKER_BIN" CRUDDUR_PORT \
+        fcgi.sock "GET /api/health-check on port $CRUDDUR_PORT"
+}
+
+# The local Lambda Invoke endpoint: lighttpd spawning build/cruddur-invoke.
+cr_start_invoke() {
+    cr_start_lighttpd_as invoke "$CR_INVOKE_CONF" "$CRUDDUR_INVOKE_BIN" CRUDDUR_INVOKE_PORT \
+        invoke.sock "the Lambda Invoke endpoint on port $CRUDDUR_INVOKE_PORT"
 }
 
 cr_start_stream() {
@@ -111,20 +127,6 @@ cr_start_stream() {
     CR_FRESH_stream=1
     sleep 0.5
     cr_probe_stream || { cr_note "the stream poller exited at once"; cr_log_tail stream; return 1; }
-}
-
-# The local Lambda Invoke endpoint: lighttpd spawning build/cruddur-invoke.
-cr_start_invoke() {
-    CR_FRESH_invoke=0
-    if cr_running invoke "$CR_TEXT_invoke" >/dev/null; then return 0; fi
-    [[ -x $CRUDDUR_INVOKE_BIN ]] || cr_die "no $CRUDDUR_INVOKE_BIN: run make"
-    cr_need_port_free "$CRUDDUR_INVOKE_PORT" invoke CRUDDUR_INVOKE_PORT
-    mkdir -p "$CRUDDUR_STATE/www" "$CRUDDUR_STATE/tmp"
-    rm -f "$CRUDDUR_STATE"/invoke.sock*
-    lighttpd -tt -f "$CR_INVOKE_CONF" >/dev/null || cr_die "etc/lighttpd-invoke.conf does not load"
-    cr_start invoke "$CRUDDUR_STATE" lighttpd -D -f "$CR_INVOKE_CONF"
-    CR_FRESH_invoke=1
-    cr_wait invoke "$CR_TEXT_invoke" "the Lambda Invoke endpoint on port $CRUDDUR_INVOKE_PORT" cr_probe_invoke
 }
 
 # ---- lighttpd's workers ----

@@ -184,4 +184,37 @@ run_bootstrap(const char *var, const char *name, char *const envp[])
     return -1;
 }
 
+/* The service got exactly one request: an init error of type whose body
+ * holds part. */
+static inline void
+fake_assert_init_error(const struct fake *f, const char *type,
+                       const char *part)
+{
+    assert_int_equal(f->nreqs, 1);
+    assert_string_equal(f->reqs[0].path, "/2018-06-01/runtime/init/error");
+    assert_string_equal(f->reqs[0].error_type, type);
+    assert_non_null(strstr(f->reqs[0].body, part));
+}
+
+/* Runs the program of var/name (see bootstrap_path) against a new stand-in
+ * service handing out events[0..n), with AWS_LAMBDA_RUNTIME_API and the
+ * NULL-terminated extra variables as its whole environment, and waits for
+ * it to give up when the events run out. f then holds what it posted. */
+static inline void
+fake_run_program(struct fake *f, const char *var, const char *name,
+                 const char **events, int n, const char *const *extra)
+{
+    char api[96], *envp[8];
+    int i = 0;
+
+    fake_start(f, events, n);
+    snprintf(api, sizeof(api), "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", f->port);
+    envp[i++] = api;
+    while (extra && *extra && i < 7)
+        envp[i++] = (char *)*extra++;
+    envp[i] = NULL;
+    assert_int_equal(run_bootstrap(var, name, envp), 1);
+    fake_stop(f);
+}
+
 #endif

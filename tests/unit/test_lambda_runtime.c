@@ -108,10 +108,8 @@ test_init_error(void **state)
                                                "no region"), CR_OK);
     lambda_runtime_free(&rt);
     fake_stop(&f);
-    assert_int_equal(f.nreqs, 1);
-    assert_string_equal(f.reqs[0].path, "/2018-06-01/runtime/init/error");
-    assert_string_equal(f.reqs[0].error_type, "Runtime.ConfigError");
-    assert_non_null(strstr(f.reqs[0].body, "\"errorMessage\":\"no region\""));
+    fake_assert_init_error(&f, "Runtime.ConfigError",
+                           "\"errorMessage\":\"no region\"");
 }
 
 /* An answer without a request id, and a service that is gone. */
@@ -144,21 +142,15 @@ static void
 test_bootstrap_binary(void **state)
 {
     const char *events[] = { batch_event, "[1,2]" };
-    char api[96], *envp[6];
+    const char *const env[] = { "AWS_REGION=eu-west-1",
+                                "AWS_ACCESS_KEY_ID=ASIATEST",
+                                "AWS_SECRET_ACCESS_KEY=secret",
+                                "AWS_SESSION_TOKEN=token", NULL };
     struct fake f;
 
     (void)state;
-    fake_start(&f, events, 2);
-    snprintf(api, sizeof(api), "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", f.port);
-    envp[0] = api;
-    envp[1] = "AWS_REGION=eu-west-1";
-    envp[2] = "AWS_ACCESS_KEY_ID=ASIATEST";
-    envp[3] = "AWS_SECRET_ACCESS_KEY=secret";
-    envp[4] = "AWS_SESSION_TOKEN=token";
-    envp[5] = NULL;
     /* Two events, then "next" fails: the bootstrap gives up and exits. */
-    assert_int_equal(run_bootstrap("LAMBDA_BOOTSTRAP", "bootstrap", envp), 1);
-    fake_stop(&f);
+    fake_run_program(&f, "LAMBDA_BOOTSTRAP", "bootstrap", events, 2, env);
     assert_int_equal(f.nreqs, 2);
     assert_string_equal(f.reqs[0].path,
                         "/2018-06-01/runtime/invocation/req-1/response");
@@ -170,19 +162,12 @@ test_bootstrap_binary(void **state)
 static void
 test_bootstrap_init_error(void **state)
 {
-    char api[96], *envp[2];
     struct fake f;
 
     (void)state;
-    fake_start(&f, NULL, 0);
-    snprintf(api, sizeof(api), "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", f.port);
-    envp[0] = api;     /* no region, no credentials */
-    envp[1] = NULL;
-    assert_int_equal(run_bootstrap("LAMBDA_BOOTSTRAP", "bootstrap", envp), 1);
-    fake_stop(&f);
-    assert_int_equal(f.nreqs, 1);
-    assert_string_equal(f.reqs[0].path, "/2018-06-01/runtime/init/error");
-    assert_string_equal(f.reqs[0].error_type, "Runtime.ConfigError");
+    /* No region, no credentials. */
+    fake_run_program(&f, "LAMBDA_BOOTSTRAP", "bootstrap", NULL, 0, NULL);
+    fake_assert_init_error(&f, "Runtime.ConfigError", "errorMessage");
 }
 
 static int

@@ -49,6 +49,22 @@ load_with(const struct stub_reply *reply, struct stub *s, char **out,
     return rc;
 }
 
+/* The stub's last request was target with body member key = value (the
+ * body, a new reference, for more checks; json_decref() it). */
+static json_t *
+assert_asked(struct stub *s, const char *target, const char *key,
+             const char *value)
+{
+    char hdr[128];
+    json_t *body;
+
+    stub_header(s, "X-Amz-Target", hdr, sizeof(hdr));
+    assert_string_equal(hdr, target);
+    body = json_loads(stub_body(s), 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(body, key)), value);
+    return body;
+}
+
 static void
 test_plain_env(void **state)
 {
@@ -80,21 +96,17 @@ test_secret(void **state)
         { 200, "{\"SecretString\":\"{\\\"username\\\":\\\"cruddur\\\","
                "\\\"password\\\":\\\"it's\\\\\\\\x\\\",\\\"engine\\\":\\\"postgres\\\","
                "\\\"host\\\":\\\"db.example\\\",\\\"port\\\":5432}\"}" } };
-    char *out = NULL, msg[256], hdr[128];
-    json_t *body;
+    const char *arn = "arn:aws:secretsmanager:us-east-1:1:secret:db";
+    char *out = NULL, msg[256];
     struct stub s;
 
     (void)state;
     clear_env();
-    setenv("CONNECTION_URL_SECRET", "arn:aws:secretsmanager:us-east-1:1:secret:db", 1);
+    setenv("CONNECTION_URL_SECRET", arn, 1);
     assert_int_equal(load_with(url, &s, &out, msg, sizeof(msg)), CR_OK);
     assert_string_equal(out, "postgresql://u:p@db.example:5432/cruddur");
-    stub_header(&s, "X-Amz-Target", hdr, sizeof(hdr));
-    assert_string_equal(hdr, "secretsmanager.GetSecretValue");
-    body = json_loads(stub_body(&s), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(body, "SecretId")),
-                        "arn:aws:secretsmanager:us-east-1:1:secret:db");
-    json_decref(body);
+    json_decref(assert_asked(&s, "secretsmanager.GetSecretValue", "SecretId",
+                             arn));
     free(out);
     stub_stop(&s);
 
@@ -113,7 +125,7 @@ test_parameter(void **state)
     static const struct stub_reply ok[] = {
         { 200, "{\"Parameter\":{\"Name\":\"/cruddur/db\",\"Type\":\"SecureString\","
                "\"Value\":\"host=db.example dbname=cruddur\"}}" } };
-    char *out = NULL, msg[256], hdr[128];
+    char *out = NULL, msg[256];
     json_t *body;
     struct stub s;
 
@@ -122,11 +134,7 @@ test_parameter(void **state)
     setenv("CONNECTION_URL_PARAMETER", "/cruddur/db", 1);
     assert_int_equal(load_with(ok, &s, &out, msg, sizeof(msg)), CR_OK);
     assert_string_equal(out, "host=db.example dbname=cruddur");
-    stub_header(&s, "X-Amz-Target", hdr, sizeof(hdr));
-    assert_string_equal(hdr, "AmazonSSM.GetParameter");
-    body = json_loads(stub_body(&s), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(body, "Name")),
-                        "/cruddur/db");
+    body = assert_asked(&s, "AmazonSSM.GetParameter", "Name", "/cruddur/db");
     assert_true(json_is_true(json_object_get(body, "WithDecryption")));
     json_decref(body);
     free(out);

@@ -132,26 +132,20 @@ test_loop(void **state)
     free(confirm);
 }
 
+#define PROGRAM "LAMBDA_SIGNUP_BOOTSTRAP", "cruddur-post-confirmation"
+
 /* The program, as Lambda runs it: no database reachable. */
 static void
 test_program(void **state)
 {
     char *confirm = confirm_event(SUB, "mal");
     const char *events[] = { forgot_event, confirm, bad_handle_event };
-    char api[96], *envp[4];
+    const char *const env[] = { "CONNECTION_URL=" DB_DOWN,
+                                "AWS_REGION=eu-west-1", NULL };
     struct fake f;
 
     (void)state;
-    fake_start(&f, events, 3);
-    snprintf(api, sizeof(api), "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", f.port);
-    envp[0] = api;
-    envp[1] = "CONNECTION_URL=" DB_DOWN;
-    envp[2] = "AWS_REGION=eu-west-1";
-    envp[3] = NULL;
-    /* Three events, then "next" fails: the program gives up and exits. */
-    assert_int_equal(run_bootstrap("LAMBDA_SIGNUP_BOOTSTRAP",
-                                   "cruddur-post-confirmation", envp), 1);
-    fake_stop(&f);
+    fake_run_program(&f, PROGRAM, events, 3, env);
     assert_int_equal(f.nreqs, 3);
     assert_response(&f.reqs[0], "req-1", forgot_event);
     assert_error(&f.reqs[1], "req-2", "DatabaseUnavailable", "try again");
@@ -163,21 +157,12 @@ test_program(void **state)
 static void
 test_program_init_error(void **state)
 {
-    char api[96], *envp[2];
     struct fake f;
 
     (void)state;
-    fake_start(&f, NULL, 0);
-    snprintf(api, sizeof(api), "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", f.port);
-    envp[0] = api;
-    envp[1] = NULL;
-    assert_int_equal(run_bootstrap("LAMBDA_SIGNUP_BOOTSTRAP",
-                                   "cruddur-post-confirmation", envp), 1);
-    fake_stop(&f);
-    assert_int_equal(f.nreqs, 1);
-    assert_string_equal(f.reqs[0].path, "/2018-06-01/runtime/init/error");
-    assert_string_equal(f.reqs[0].error_type, "Runtime.ConfigError");
-    assert_non_null(strstr(f.reqs[0].body, "set exactly one of CONNECTION_URL"));
+    fake_run_program(&f, PROGRAM, NULL, 0, NULL);
+    fake_assert_init_error(&f, "Runtime.ConfigError",
+                           "set exactly one of CONNECTION_URL");
 }
 
 /* Against a real PostgreSQL: the row is made once, a replay succeeds. */
@@ -185,9 +170,8 @@ static void
 test_program_live(void **state)
 {
     const char *url = getenv("SIGNUP_LIVE_CONNECTION_URL");
-    char sub[UUID_STR_SIZE], handle[32], conn[512], api[96], *envp[3];
-    char *confirm;
-    const char *events[2];
+    char sub[UUID_STR_SIZE], handle[32], conn[512], *confirm;
+    const char *events[2], *env[2] = { conn, NULL };
     struct user u;
     struct db *db;
     struct fake f;
@@ -197,17 +181,10 @@ test_program_live(void **state)
         skip();
     assert_int_equal(uuid_v4(sub), CR_OK);
     snprintf(handle, sizeof(handle), "zip_%.8s", sub);
+    snprintf(conn, sizeof(conn), "CONNECTION_URL=%s", url);
     confirm = confirm_event(sub, handle);
     events[0] = events[1] = confirm;
-    fake_start(&f, events, 2);
-    snprintf(api, sizeof(api), "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", f.port);
-    snprintf(conn, sizeof(conn), "CONNECTION_URL=%s", url);
-    envp[0] = api;
-    envp[1] = conn;
-    envp[2] = NULL;
-    assert_int_equal(run_bootstrap("LAMBDA_SIGNUP_BOOTSTRAP",
-                                   "cruddur-post-confirmation", envp), 1);
-    fake_stop(&f);
+    fake_run_program(&f, PROGRAM, events, 2, env);
     assert_int_equal(f.nreqs, 2);
     assert_response(&f.reqs[0], "req-1", confirm);
     assert_response(&f.reqs[1], "req-2", confirm);
