@@ -5,7 +5,7 @@
 #   make test          the same set-up, every test, then a clean stop
 #   make SANITIZE=1    build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make CC=clang      build with clang
-#   make lambda        the stream processor as an AWS Lambda zip
+#   make lambda        a zip per AWS Lambda function (scripts/lambda-package)
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (60) each
 #
 # Every .c under app/, services/ and aws/ (any depth) goes into one static
