@@ -5,7 +5,7 @@
 #   make test          the same set-up, every test, then a clean stop
 #   make SANITIZE=1    build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make CC=clang      build with clang
-#   make lambda        the stream processor as an AWS Lambda zip
+#   make lambda        a zip per AWS Lambda function (scripts/lambda-package)
 #   make fuzz          every libFuzzer harness for FUZZ_SECONDS (60) each
 #   make image         the container image (podman; etc/container/Containerfile)
 #   make test-image    build it and test it against a test stack of its own

@@ -10,6 +10,7 @@
 #   CRUDDUR_PG_PORT       PostgreSQL                                   5432
 #   CRUDDUR_DDB_PORT      DynamoDB Local                               8000
 #   CRUDDUR_COGNITO_PORT  cognito-local                                9229
+#   CRUDDUR_INVOKE_PORT   the local Lambda Invoke endpoint (triggers)  9230
 #   CRUDDUR_CACHE         DynamoDB Local and cognito-local             ~/.cache/cruddur
 #   CRUDDUR_WAIT          seconds to wait for a part to answer         60
 #
@@ -44,14 +45,15 @@ CRUDDUR_NGINX_PORT=${CRUDDUR_NGINX_PORT:-4568}
 CRUDDUR_PG_PORT=${CRUDDUR_PG_PORT:-5432}
 CRUDDUR_DDB_PORT=${CRUDDUR_DDB_PORT:-8000}
 CRUDDUR_COGNITO_PORT=${CRUDDUR_COGNITO_PORT:-9229}
+CRUDDUR_INVOKE_PORT=${CRUDDUR_INVOKE_PORT:-9230}
 CRUDDUR_CACHE=${CRUDDUR_CACHE:-$(cr_home)/.cache/cruddur}
 CRUDDUR_WAIT=${CRUDDUR_WAIT:-60}
 export CRUDDUR_STATE CRUDDUR_BUILD CRUDDUR_WORKER_BIN CRUDDUR_WORKERS CRUDDUR_PORT \
     CRUDDUR_NGINX_PORT CRUDDUR_PG_PORT CRUDDUR_DDB_PORT CRUDDUR_COGNITO_PORT \
-    CRUDDUR_CACHE CRUDDUR_WAIT
+    CRUDDUR_INVOKE_PORT CRUDDUR_CACHE CRUDDUR_WAIT
 
 for _cr_v in CRUDDUR_WORKERS CRUDDUR_PORT CRUDDUR_NGINX_PORT CRUDDUR_PG_PORT \
-    CRUDDUR_DDB_PORT CRUDDUR_COGNITO_PORT CRUDDUR_WAIT; do
+    CRUDDUR_DDB_PORT CRUDDUR_COGNITO_PORT CRUDDUR_INVOKE_PORT CRUDDUR_WAIT; do
     [[ ${!_cr_v} =~ ^[1-9][0-9]*$ ]] || cr_die "$_cr_v must be a positive integer, not '${!_cr_v}'"
 done
 ((CRUDDUR_WORKERS <= 256)) || cr_die "CRUDDUR_WORKERS must be at most 256"

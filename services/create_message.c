@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/core/utf8.h"
 #include "app/core/uuid.h"
 #include "app/db/users.h"
 #include "aws/messages/msg_key.h"
@@ -144,7 +145,7 @@ create_message_start(struct app *app, struct http_request *req,
     if (handle != NULL && h == NULL) {
         http_error_add(res, 422, "user_receiver_handle_invalid");
         ok = 0;
-    } else if (h == NULL || !input_not_blank(h)) {
+    } else if (h == NULL || utf8_blank(h)) {
         http_error_add(res, 422, "user_receiver_handle_blank");
         ok = 0;
     }

@@ -5,12 +5,6 @@
 #include "app/core/utf8.h"
 #include "services/input.h"
 
-int
-input_not_blank(const char *s)
-{
-    return s[strspn(s, " \t\r\n")] != '\0';
-}
-
 static void
 input_error(struct http_response *res, const char *key, const char *what)
 {
@@ -35,7 +29,7 @@ input_text(const struct http_request *req, struct http_response *res,
         input_error(res, key, "invalid");
         return 0;
     }
-    if (!input_not_blank(json_string_value(v))) {
+    if (utf8_blank(json_string_value(v))) {
         input_error(res, key, "blank");
         return 0;
     }

@@ -14,7 +14,4 @@
 int input_text(const struct http_request *req, struct http_response *res,
                const char *key, size_t max, const char **out);
 
-/* 1 when s holds something other than white space. */
-int input_not_blank(const char *s);
-
 #endif

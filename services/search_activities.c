@@ -24,7 +24,7 @@ service_search_activities(struct app *app, struct http_request *req,
     }
     if (rc)
         goto out;
-    if (term == NULL || !input_not_blank(term)) {
+    if (term == NULL || utf8_blank(term)) {
         http_error(res, 422, "search_term_blank");
         goto out;
     }

@@ -1,4 +1,6 @@
 /* utf8.c - strict UTF-8 validation (RFC 3629) and code point counting. */
+#include <string.h>
+
 #include "app/core/utf8.h"
 
 /* Length of the sequence starting at s, or 0 when it is not well-formed. */
@@ -54,6 +56,12 @@ utf8_valid(const char *s, size_t len)
         i += n;
     }
     return 1;
+}
+
+int
+utf8_blank(const char *s)
+{
+    return s[strspn(s, " \t\r\n")] == '\0';
 }
 
 size_t

@@ -11,4 +11,8 @@ int utf8_valid(const char *s, size_t len);
 /* Number of code points in a string already known to be valid UTF-8. */
 size_t utf8_count(const char *s);
 
+/* 1 when s holds nothing but ASCII white space (or nothing): what every
+ * text field refuses as blank. */
+int utf8_blank(const char *s);
+
 #endif

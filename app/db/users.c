@@ -1,4 +1,5 @@
-/* users.c - users rows read from PostgreSQL into struct user. */
+/* users.c - users rows read from PostgreSQL into struct user, and the
+ * insert of a new one. */
 #include <string.h>
 
 #include "app/db/users.h"
@@ -54,4 +55,22 @@ cr_code
 users_by_cognito_sub(struct db *db, const char *sub, struct user *u)
 {
     return users_one(db, DBQ_user_by_cognito_sub, sub, u);
+}
+
+cr_code
+users_create(struct db *db, const char *sub, const char *handle,
+             const char *display_name, const char *email, int *created)
+{
+    const char *params[] = { sub, handle, display_name, email };
+    PGresult *r;
+    cr_code rc;
+
+    *created = 0;
+    /* The sub is the arbiter of ON CONFLICT: the only unique key left to
+     * violate, CR_CONFLICT, is the handle. */
+    if ((rc = db_run(db, DBQ_create_user, 4, params, &r)))
+        return rc;
+    *created = PQntuples(r) > 0;
+    PQclear(r);
+    return CR_OK;
 }

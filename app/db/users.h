@@ -23,4 +23,14 @@ cr_code users_by_handle(struct db *db, const char *handle, struct user *u);
  * CR_NOT_FOUND. */
 cr_code users_by_cognito_sub(struct db *db, const char *sub, struct user *u);
 
+/* A user who has just signed up (the sign-up trigger), with fields that
+ * meet user.h's rules: one insert, idempotent on the Cognito sub. CR_OK
+ * with *created 1 for a new row, 0 when the sub had its row already (a
+ * retry); CR_CONFLICT when another user holds the handle; db_run's codes
+ * otherwise (CR_DB_UNAVAILABLE once a retry on a fresh connection failed
+ * too). */
+cr_code users_create(struct db *db, const char *sub, const char *handle,
+                     const char *display_name, const char *email,
+                     int *created);
+
 #endif

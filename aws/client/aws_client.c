@@ -26,6 +26,10 @@ static const struct aws_svc_info aws_svcs[] = {
                       "Content-Type: application/x-amz-json-1.0" },
     [AWS_COGNITO] = { "cognito-idp", "AWSCognitoIdentityProviderService",
                       "Content-Type: application/x-amz-json-1.1" },
+    [AWS_SECRETS] = { "secretsmanager", "secretsmanager",
+                      "Content-Type: application/x-amz-json-1.1" },
+    [AWS_SSM] = { "ssm", "AmazonSSM",
+                  "Content-Type: application/x-amz-json-1.1" },
 };
 
 cr_code
@@ -63,6 +67,8 @@ aws_endpoint(const struct aws_client *c, enum aws_service svc)
     case AWS_DYNAMODB: return c->env.ddb_endpoint;
     case AWS_STREAMS: return c->env.streams_endpoint;
     case AWS_COGNITO: return c->env.cognito_endpoint;
+    case AWS_SECRETS: return c->env.secrets_endpoint;
+    case AWS_SSM: return c->env.ssm_endpoint;
     }
     return c->env.ddb_endpoint;
 }

@@ -1,5 +1,6 @@
-/* aws_client.h - JSON-protocol calls to DynamoDB, DynamoDB Streams and
- * Cognito over one kept libcurl handle, signed by libcurl (SigV4).
+/* aws_client.h - JSON-protocol calls to DynamoDB, DynamoDB Streams,
+ * Cognito, Secrets Manager and SSM over one kept libcurl handle, signed by
+ * libcurl (SigV4).
  *
  * One client per process (a worker, the stream poller, the tool): it owns
  * the curl handle (so connections are reused), a copy of the endpoints and
@@ -42,7 +43,8 @@ void aws_client_free(struct aws_client *c);
  *
  * POSTs request (not consumed) to svc's endpoint with X-Amz-Target
  * "<prefix>.<target>" (DynamoDB_20120810, DynamoDBStreams_20120810,
- * AWSCognitoIdentityProviderService); a target that already contains a
+ * AWSCognitoIdentityProviderService, secretsmanager, AmazonSSM); a target
+ * that already contains a
  * '.' is sent as it is. On CR_OK *response holds the decoded answer (the
  * caller json_decref()s it). Otherwise *response is NULL, err (may be NULL)
  * describes the AWS error and the code is aws_error_code()'s; CR_BACKEND

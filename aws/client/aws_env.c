@@ -63,12 +63,25 @@ aws_env_url(const char *name, const char *value, char out[AWS_URL_SIZE])
     return CR_OK;
 }
 
+/* A service's endpoint: the override in variable name (not with prod),
+ * else https://<host>.<region>.amazonaws.com. */
+static cr_code
+aws_env_endpoint(const char *name, int prod, const char *host,
+                 const char *region, char out[AWS_URL_SIZE])
+{
+    const char *v = prod ? NULL : env_get(name);
+
+    if (v)
+        return aws_env_url(name, v, out);
+    snprintf(out, AWS_URL_SIZE, "https://%s.%s.amazonaws.com", host, region);
+    return CR_OK;
+}
+
 cr_code
 aws_env_load(struct aws_env *env, int prod)
 {
     const char *region = env_get("AWS_DEFAULT_REGION");
     const char *ddb = prod ? NULL : env_get("AWS_ENDPOINT_URL");
-    const char *cog = prod ? NULL : env_get("AWS_COGNITO_ENDPOINT");
     const char *table = env_get("DDB_MESSAGES_TABLE");
     char url[AWS_URL_SIZE + 64];
     cr_code rc;
@@ -102,9 +115,12 @@ aws_env_load(struct aws_env *env, int prod)
                  region);
         strcpy(env->streams_endpoint, url);
     }
-    if (cog)
-        return aws_env_url("AWS_COGNITO_ENDPOINT", cog, env->cognito_endpoint);
-    snprintf(url, sizeof(url), "https://cognito-idp.%s.amazonaws.com", region);
-    strcpy(env->cognito_endpoint, url);
-    return CR_OK;
+    if ((rc = aws_env_endpoint("AWS_COGNITO_ENDPOINT", prod, "cognito-idp",
+                               region, env->cognito_endpoint)) ||
+        (rc = aws_env_endpoint("AWS_ENDPOINT_URL_SECRETS_MANAGER", prod,
+                               "secretsmanager", region,
+                               env->secrets_endpoint)))
+        return rc;
+    return aws_env_endpoint("AWS_ENDPOINT_URL_SSM", prod, "ssm", region,
+                            env->ssm_endpoint);
 }

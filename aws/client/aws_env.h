@@ -16,13 +16,17 @@ struct aws_env {
     char ddb_endpoint[AWS_URL_SIZE];         /* no trailing slash */
     char streams_endpoint[AWS_URL_SIZE];
     char cognito_endpoint[AWS_URL_SIZE];
+    char secrets_endpoint[AWS_URL_SIZE];     /* Secrets Manager */
+    char ssm_endpoint[AWS_URL_SIZE];         /* SSM Parameter Store */
     char table[AWS_TABLE_SIZE];              /* DDB_MESSAGES_TABLE */
 };
 
 /* Fills env. DynamoDB and its streams use AWS_ENDPOINT_URL when set, else
- * the region's endpoints; Cognito uses AWS_COGNITO_ENDPOINT when set. An
- * override is https, or plain http to a loopback host (netloc.h). With
- * prod the two overrides are ignored (real AWS). CR_INVALID after one log
+ * the region's endpoints; Cognito uses AWS_COGNITO_ENDPOINT when set,
+ * Secrets Manager and SSM the SDKs' AWS_ENDPOINT_URL_SECRETS_MANAGER and
+ * AWS_ENDPOINT_URL_SSM. An override is https, or plain http to a loopback
+ * host (netloc.h). With prod the overrides are ignored (real AWS).
+ * CR_INVALID after one log
  * line naming the variable when a setting is missing or malformed. */
 cr_code aws_env_load(struct aws_env *env, int prod);
 

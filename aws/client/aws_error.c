@@ -135,7 +135,8 @@ cr_code
 aws_error_code(const struct aws_error *err, enum aws_service svc)
 {
     if (aws_error_retryable(err))
-        return svc == AWS_COGNITO ? CR_AUTH_UNAVAILABLE : CR_DDB_UNAVAILABLE;
+        return svc == AWS_COGNITO ? CR_AUTH_UNAVAILABLE
+               : svc <= AWS_STREAMS ? CR_DDB_UNAVAILABLE : CR_BACKEND;
     if (aws_error_is(err, "ConditionalCheckFailedException"))
         return CR_CONFLICT;
     if (aws_error_is(err, "TransactionCanceledException"))

@@ -18,7 +18,8 @@
 #define AWS_ERR_REASONS       100   /* TransactWriteItems takes at most 100 */
 #define AWS_ERR_REASON_SIZE   40
 
-enum aws_service { AWS_DYNAMODB, AWS_STREAMS, AWS_COGNITO };
+enum aws_service { AWS_DYNAMODB, AWS_STREAMS, AWS_COGNITO, AWS_SECRETS,
+                   AWS_SSM };
 
 struct aws_error {
     char target[AWS_ERR_TARGET_SIZE];   /* the call that failed, "Query" */
@@ -48,7 +49,8 @@ int aws_error_retryable(const struct aws_error *err);
  * only None and ConditionalCheckFailed; ResourceInUseException; Cognito
  * UsernameExistsException), CR_NOT_FOUND (also Cognito UserNotFound), CR_INVALID
  * (ValidationException), CR_UNAUTHORIZED (Cognito NotAuthorizedException),
- * CR_DDB_UNAVAILABLE / CR_AUTH_UNAVAILABLE for retryable ones (by svc),
+ * CR_DDB_UNAVAILABLE / CR_AUTH_UNAVAILABLE for retryable ones (by svc;
+ * CR_BACKEND for Secrets Manager and SSM),
  * CR_BACKEND for anything else. */
 cr_code aws_error_code(const struct aws_error *err, enum aws_service svc);
 

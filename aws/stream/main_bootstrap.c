@@ -10,7 +10,7 @@
 #include "app/core/env.h"
 #include "app/core/log.h"
 #include "aws/client/aws_client.h"
-#include "aws/stream/lambda_runtime.h"
+#include "aws/lambda/lambda_runtime.h"
 #include "aws/stream/stream_handler.h"
 #include "aws/stream/stream_lambda.h"
 

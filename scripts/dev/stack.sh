@@ -2,6 +2,8 @@
 # Sourced by up, down, status and nginx after scripts/lib.sh.
 
 CR_LIGHTTPD_CONF="$CRUDDUR_ROOT/etc/lighttpd.conf"
+CR_INVOKE_CONF="$CRUDDUR_ROOT/etc/lighttpd-invoke.conf"
+export CRUDDUR_INVOKE_BIN="$CRUDDUR_BUILD/cruddur-invoke"
 CR_NGINX_TEMPLATE="$CRUDDUR_ROOT/etc/nginx.conf"
 CR_DDB_DIR="$CRUDDUR_CACHE/emulator"
 CR_COGNITO_JS="$CRUDDUR_CACHE/cognito-local/node_modules/cognito-local/lib/bin/start.js"
@@ -12,6 +14,7 @@ CR_TEXT_dynamodb=DynamoDBLocal.jar
 CR_TEXT_cognito=cognito-local
 CR_TEXT_lighttpd=lighttpd
 CR_TEXT_stream=cruddur-stream
+CR_TEXT_invoke=lighttpd-invoke.conf
 CR_TEXT_nginx=nginx
 cr_text() { local v="CR_TEXT_$1"; printf '%s\n' "${!v}"; }
 
@@ -23,6 +26,12 @@ cr_probe_dynamodb() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$CRUDD
 cr_probe_cognito() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$CRUDDUR_COGNITO_PORT/health"; }
 cr_probe_lighttpd() { curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:$CRUDDUR_PORT/api/health-check"; }
 cr_probe_stream() { cr_running stream "$CR_TEXT_stream" >/dev/null; }
+# The function's own 404 for an unknown function: lighttpd and cruddur-invoke answer.
+cr_probe_invoke() {
+    curl -s -o /dev/null -D - --max-time 5 -X POST -d '{}' \
+        "http://127.0.0.1:$CRUDDUR_INVOKE_PORT/2015-03-31/functions/-/invocations" |
+        grep -qi '^X-Amzn-ErrorType: ResourceNotFoundException'
+}
 cr_probe_nginx() { curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:$CRUDDUR_NGINX_PORT/api/health-check"; }
 
 # ---- starts: each returns 0 when the part answers; CR_FRESH_<part>=1 when
@@ -63,28 +72,48 @@ cr_start_cognito() {
     # cognito-local keeps its pools and users in ./.cognito of its cwd.
     # HOST binds it to loopback; the issuer it writes into tokens must stay
     # http://localhost:PORT (AWS_COGNITO_ENDPOINT), so it is set apart.
+    # Its triggers go to the local Lambda Invoke endpoint (cr_start_invoke):
+    # PostConfirmation makes a confirmed sign-up a users row.
     local dir="$CRUDDUR_STATE/cognito"
     mkdir -p "$dir/.cognito"
-    printf '{"TokenConfig":{"IssuerDomain":"http://localhost:%s"}}\n' "$CRUDDUR_COGNITO_PORT" \
+    printf '{"TokenConfig":{"IssuerDomain":"http://localhost:%s"},%s,%s}\n' "$CRUDDUR_COGNITO_PORT" \
+        "\"LambdaClient\":{\"endpoint\":\"http://127.0.0.1:$CRUDDUR_INVOKE_PORT\",\"region\":\"local\"}" \
+        '"TriggerFunctions":{"PostConfirmation":"cruddur-post-confirmation"}' \
         >"$dir/.cognito/config.json"
     cr_start cognito "$dir" env PORT="$CRUDDUR_COGNITO_PORT" HOST=127.0.0.1 node "$CR_COGNITO_JS"
     CR_FRESH_cognito=1
     cr_wait cognito "$CR_TEXT_cognito" "cognito-local on 127.0.0.1:$CRUDDUR_COGNITO_PORT" cr_probe_cognito
 }
 
-cr_start_lighttpd() {
-    CR_FRESH_lighttpd=0
-    if cr_running lighttpd "$CR_TEXT_lighttpd" >/dev/null; then return 0; fi
-    [[ -x $CRUDDUR_WORKER_BIN ]] || cr_die "no worker $CRUDDUR_WORKER_BIN: run make"
-    cr_need_port_free "$CRUDDUR_PORT" lighttpd CRUDDUR_PORT
+# cr_start_lighttpd_as NAME CONF BIN PORTVAR SOCK WHAT: part NAME, a
+# lighttpd of configuration CONF spawning BIN on socket SOCK, on the port
+# named by PORTVAR; WHAT is what answers (cr_probe_NAME) once it is up.
+cr_start_lighttpd_as() {
+    local name=$1 conf=$2 bin=$3 portvar=$4 sock=$5 what=$6 text
+    text=$(cr_text "$name")
+    printf -v "CR_FRESH_$name" 0
+    if cr_running "$name" "$text" >/dev/null; then return 0; fi
+    [[ -x $bin ]] || cr_die "no $bin: run make"
+    cr_need_port_free "${!portvar}" "$name" "$portvar"
     mkdir -p "$CRUDDUR_STATE/www" "$CRUDDUR_STATE/tmp"
-    rm -f "$CRUDDUR_STATE"/fcgi.sock*
-    lighttpd -tt -f "$CR_LIGHTTPD_CONF" >/dev/null || cr_die "etc/lighttpd.conf does not load"
-    # -D: in the foreground of its own session; the workers inherit its
-    # stderr, so their log lines land in lighttpd.log.
-    cr_start lighttpd "$CRUDDUR_STATE" lighttpd -D -f "$CR_LIGHTTPD_CONF"
-    CR_FRESH_lighttpd=1
-    cr_wait lighttpd "$CR_TEXT_lighttpd" "GET /api/health-check on port $CRUDDUR_PORT" cr_probe_lighttpd
+    rm -f "$CRUDDUR_STATE/$sock"*
+    lighttpd -tt -f "$conf" >/dev/null || cr_die "${conf#"$CRUDDUR_ROOT/"} does not load"
+    # -D: in the foreground of its own session; what it spawns inherits its
+    # stderr, so their log lines land in NAME.log.
+    cr_start "$name" "$CRUDDUR_STATE" lighttpd -D -f "$conf"
+    printf -v "CR_FRESH_$name" 1
+    cr_wait "$name" "$text" "$what" "cr_probe_$name"
+}
+
+cr_start_lighttpd() {
+    cr_start_lighttpd_as lighttpd "$CR_LIGHTTPD_CONF" "$CRUDDUR_WORKER_BIN" CRUDDUR_PORT \
+        fcgi.sock "GET /api/health-check on port $CRUDDUR_PORT"
+}
+
+# The local Lambda Invoke endpoint: lighttpd spawning build/cruddur-invoke.
+cr_start_invoke() {
+    cr_start_lighttpd_as invoke "$CR_INVOKE_CONF" "$CRUDDUR_INVOKE_BIN" CRUDDUR_INVOKE_PORT \
+        invoke.sock "the Lambda Invoke endpoint on port $CRUDDUR_INVOKE_PORT"
 }
 
 cr_start_stream() {
@@ -102,31 +131,37 @@ cr_start_stream() {
 
 # ---- lighttpd's workers ----
 
-# The pids of lighttpd's children that run the worker binary.
+# The pids of lighttpd's children that run the program BIN (default: the
+# worker).
 cr_lighttpd_workers() {
-    local lpid=$1 pid
+    local lpid=$1 bin=${2:-${CRUDDUR_WORKER_BIN##*/}} pid
     for pid in $(pgrep -P "$lpid" 2>/dev/null || true); do
-        cr_alive "$pid" "${CRUDDUR_WORKER_BIN##*/}" && printf '%s\n' "$pid"
+        cr_alive "$pid" "$bin" && printf '%s\n' "$pid"
     done
     return 0
 }
 
+# cr_stop_lighttpd [NAME TEXT BIN SOCKET]: the API's lighttpd, or another
+# one (the Invoke endpoint's).
 cr_stop_lighttpd() {
-    local lpid wpids=() pid rc=0
-    if lpid=$(cr_running lighttpd "$CR_TEXT_lighttpd"); then
-        mapfile -t wpids < <(cr_lighttpd_workers "$lpid")
+    local name=${1:-lighttpd} text=${2:-$CR_TEXT_lighttpd} bin=${3:-${CRUDDUR_WORKER_BIN##*/}}
+    local sock=${4:-fcgi.sock} lpid wpids=() pid rc=0
+    if lpid=$(cr_running "$name" "$text"); then
+        mapfile -t wpids < <(cr_lighttpd_workers "$lpid" "$bin")
     fi
-    cr_stop lighttpd "$CR_TEXT_lighttpd" || rc=1
+    cr_stop "$name" "$text" || rc=1
     # lighttpd ends its workers on the way out; make sure of it.
     for pid in "${wpids[@]}"; do
-        if cr_alive "$pid" "${CRUDDUR_WORKER_BIN##*/}"; then
+        if cr_alive "$pid" "$bin"; then
             cr_note "worker $pid outlived lighttpd; stopping it"
-            cr_kill_pid "$pid" "${CRUDDUR_WORKER_BIN##*/}" || rc=1
+            cr_kill_pid "$pid" "$bin" || rc=1
         fi
     done
-    rm -f "$CRUDDUR_STATE"/fcgi.sock*
+    rm -f "$CRUDDUR_STATE/$sock"*
     return "$rc"
 }
+
+cr_stop_invoke() { cr_stop_lighttpd invoke "$CR_TEXT_invoke" cruddur-invoke invoke.sock; }
 
 # ---- nginx + spawn-fcgi ----
 
@@ -163,6 +198,7 @@ cr_stack_down() {
     local rc=0
     cr_stop_nginx || rc=1
     cr_stop stream "$CR_TEXT_stream" || rc=1
+    cr_stop_invoke || rc=1
     cr_stop_lighttpd || rc=1
     cr_stop cognito "$CR_TEXT_cognito" || rc=1
     cr_stop dynamodb "$CR_TEXT_dynamodb" || rc=1

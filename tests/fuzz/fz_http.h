@@ -85,7 +85,7 @@ fz_http_inputs(const struct http_request *req, struct http_response *res)
 
     for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         if (input_text(req, res, fields[i].key, fields[i].max, &v)) {
-            if (v == NULL || !input_not_blank(v) ||
+            if (v == NULL || utf8_blank(v) ||
                 !fz_http_decoded_ok(v) || utf8_count(v) > fields[i].max)
                 return FZ_BROKEN;
         } else if (v != NULL || res->status != 422) {

@@ -1,5 +1,6 @@
 /* test_aws_sigv4.c - the Authorization header libcurl signs for our
- * DynamoDB Query (with a session token) and Cognito ListUsers requests, at
+ * DynamoDB Query (with a session token), Cognito ListUsers, Secrets Manager
+ * GetSecretValue and SSM GetParameter requests, at
  * a fixed time, equals the one botocore computes for the same bytes.
  * The requests go to a loopback stub that records them. */
 #include <setjmp.h>
@@ -94,6 +95,8 @@ client_for(struct aws_client *c, struct stub *s, const char *token)
              s->port);
     strcpy(env.streams_endpoint, env.ddb_endpoint);
     strcpy(env.cognito_endpoint, env.ddb_endpoint);
+    strcpy(env.secrets_endpoint, env.ddb_endpoint);
+    strcpy(env.ssm_endpoint, env.ddb_endpoint);
     setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", 1);
     if (token)
@@ -144,32 +147,61 @@ test_dynamodb_query_with_token(void **state)
     stub_stop(&s);
 }
 
+/* One call of the x-amz-json-1.1 services: target and signing scope as the
+ * SDKs send them, the signature as botocore computes it. req is consumed. */
 static void
-test_cognito_list_users(void **state)
+check_json11(enum aws_service svc, const char *target, json_t *req,
+             const char *full_target, const char *service, const char *reply)
 {
-    static const struct stub_reply ok[] = { { 200, "{\"Users\":[]}" } };
+    const struct stub_reply ok[] = { { 200, reply } };
     struct stub s;
     struct aws_client c;
-    json_t *req, *resp = NULL;
-    char ours[1024], theirs[1024], hdr[128];
+    json_t *resp = NULL;
+    char ours[1024], theirs[1024], hdr[128], scope[64];
 
-    (void)state;
     assert_int_equal(stub_start(&s, ok, 1), 0);
     client_for(&c, &s, NULL);
-    req = json_pack("{s:s, s:i}", "UserPoolId", "us-east-1_AbCdEfGhI", "Limit", 60);
-    assert_int_equal(aws_call(&c, AWS_COGNITO, "ListUsers", req, &resp, NULL), CR_OK);
+    assert_int_equal(aws_call(&c, svc, target, req, &resp, NULL), CR_OK);
     stub_header(&s, "Content-Type", hdr, sizeof(hdr));
     assert_string_equal(hdr, "application/x-amz-json-1.1");
     stub_header(&s, "X-Amz-Target", hdr, sizeof(hdr));
-    assert_string_equal(hdr, "AWSCognitoIdentityProviderService.ListUsers");
+    assert_string_equal(hdr, full_target);
     stub_header(&s, "Authorization", ours, sizeof(ours));
-    assert_non_null(strstr(ours, "/us-east-1/cognito-idp/aws4_request"));
-    botocore_auth(&s, "cognito-idp", NULL, theirs, sizeof(theirs));
+    snprintf(scope, sizeof(scope), "/us-east-1/%s/aws4_request", service);
+    assert_non_null(strstr(ours, scope));
+    botocore_auth(&s, service, NULL, theirs, sizeof(theirs));
     assert_string_equal(ours, theirs);
     json_decref(resp);
     json_decref(req);
     aws_client_free(&c);
     stub_stop(&s);
+}
+
+static void
+test_cognito_list_users(void **state)
+{
+    (void)state;
+    check_json11(AWS_COGNITO, "ListUsers",
+                 json_pack("{s:s, s:i}", "UserPoolId", "us-east-1_AbCdEfGhI",
+                           "Limit", 60),
+                 "AWSCognitoIdentityProviderService.ListUsers", "cognito-idp",
+                 "{\"Users\":[]}");
+}
+
+/* The sign-up function's connection string (aws/signup/signup_conninfo.c). */
+static void
+test_secrets_and_ssm(void **state)
+{
+    (void)state;
+    check_json11(AWS_SECRETS, "GetSecretValue",
+                 json_pack("{s:s}", "SecretId", "cruddur/connection-url"),
+                 "secretsmanager.GetSecretValue", "secretsmanager",
+                 "{\"SecretString\":\"x\"}");
+    check_json11(AWS_SSM, "GetParameter",
+                 json_pack("{s:s, s:b}", "Name", "/cruddur/connection-url",
+                           "WithDecryption", 1),
+                 "AmazonSSM.GetParameter", "ssm",
+                 "{\"Parameter\":{\"Value\":\"x\"}}");
 }
 
 int
@@ -178,6 +210,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dynamodb_query_with_token),
         cmocka_unit_test(test_cognito_list_users),
+        cmocka_unit_test(test_secrets_and_ssm),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

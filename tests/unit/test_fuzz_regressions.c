@@ -25,6 +25,7 @@
 #include "tests/fuzz/fz_http.h"
 #include "tests/fuzz/fz_jwks.h"
 #include "tests/fuzz/fz_msg_time.h"
+#include "tests/fuzz/fz_signup.h"
 #include "tests/fuzz/fz_stream.h"
 #include "tests/fuzz/fz_utf8.h"
 
@@ -50,6 +51,7 @@ PLAIN(ddb)
 PLAIN(http)
 PLAIN(jwks)
 PLAIN(msg_time)
+PLAIN(signup)
 PLAIN(utf8)
 
 static int
@@ -112,6 +114,7 @@ static struct target targets[] = {
     { "http", run_http, NULL, NULL, NULL },
     { "jwks", run_jwks, NULL, NULL, NULL },
     { "msg_time", run_msg_time, NULL, NULL, NULL },
+    { "signup", run_signup, NULL, NULL, NULL },
     { "stream", run_stream, NULL, stream_setup, stream_teardown },
     { "utf8", run_utf8, NULL, NULL, NULL },
 };

@@ -15,7 +15,9 @@ usage(void)
           "  ddb schema-load | drop | list-tables | scan | seed\n"
           "  ddb get-conversation [GROUP_UUID] [LIMIT]\n"
           "  ddb list-conversations [HANDLE]\n"
-          "  cognito list-users | setup-local | token HANDLE\n"
+          "  cognito list-users | setup-local | token HANDLE [PASSWORD]\n"
+          "  cognito sign-up EMAIL PASSWORD HANDLE NAME\n"
+          "  cognito confirm-sign-up EMAIL CODE | local-code POOL_FILE SUB\n"
           "  db update-cognito-user-ids\n"
           "--prod aims at real AWS: AWS_ENDPOINT_URL and AWS_COGNITO_ENDPOINT\n"
           "are ignored.\n", stderr);

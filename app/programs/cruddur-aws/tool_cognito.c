@@ -1,4 +1,6 @@
-/* tool_cognito.c - cruddur-aws cognito: list-users, setup-local, token. */
+/* tool_cognito.c - cruddur-aws cognito: list-users, setup-local, token,
+ * and the sign-up pages' calls: sign-up, confirm-sign-up (local-code reads
+ * the code cognito-local "sent" from its own files). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +114,8 @@ tool_find_by_name(struct tool *t, const char *target, json_t *req,
 }
 
 /* Runs one call (req borrowed) whose answer only matters as success; *id
- * (if given) is copied from answer[obj][field]. */
+ * (if given) is copied from answer[obj][field] (answer[field] when obj is
+ * NULL). */
 static cr_code
 tool_cognito_do(struct tool *t, const char *target, json_t *req,
                 const char *obj, const char *field, char *id, size_t size)
@@ -123,7 +126,8 @@ tool_cognito_do(struct tool *t, const char *target, json_t *req,
 
     rc = tool_call(t, AWS_COGNITO, target, req, &resp);
     if (rc == CR_OK && id) {
-        v = json_string_value(json_object_get(json_object_get(resp, obj), field));
+        v = json_string_value(json_object_get(
+            obj ? json_object_get(resp, obj) : resp, field));
         if (v == NULL)
             rc = CR_BACKEND;
         else
@@ -144,9 +148,11 @@ tool_setup_pool(struct tool *t, char *pool, size_t size)
     json_decref(req);
     if (rc || pool[0])
         return rc;
-    /* Sign-in by email, as the Cruddur pool is set up in AWS. */
-    req = json_pack("{s:s, s:[s]}", "PoolName", TOOL_POOL_NAME,
-                    "UsernameAttributes", "email");
+    /* Sign-in by email and a code mailed at sign-up, as the Cruddur pool is
+     * set up in AWS (cognito-local prints the "mail" in its log). */
+    req = json_pack("{s:s, s:[s], s:[s]}", "PoolName", TOOL_POOL_NAME,
+                    "UsernameAttributes", "email", "AutoVerifiedAttributes",
+                    "email");
     rc = tool_cognito_do(t, "CreateUserPool", req, "UserPool", "Id", pool,
                          size);
     json_decref(req);
@@ -259,6 +265,71 @@ tool_token(struct tool *t, const char *who, const char *password)
     return 0;
 }
 
+/* SignUp as the frontend's sign-up page calls it: the email is the
+ * username; prints the new user's sub. */
+static int
+tool_sign_up(struct tool *t, char **argv)
+{
+    const char *client = tool_env("AWS_COGNITO_USER_POOL_CLIENT_ID");
+    char sub[64];
+    json_t *req;
+    cr_code rc;
+
+    if (client == NULL)
+        return 1;
+    req = json_pack("{s:s, s:s, s:s, s:[{s:s,s:s},{s:s,s:s},{s:s,s:s}]}",
+                    "ClientId", client, "Username", argv[0],
+                    "Password", argv[1], "UserAttributes",
+                    "Name", "name", "Value", argv[3],
+                    "Name", "email", "Value", argv[0],
+                    "Name", "preferred_username", "Value", argv[2]);
+    rc = tool_cognito_do(t, "SignUp", req, NULL, "UserSub", sub, sizeof(sub));
+    json_decref(req);
+    if (rc)
+        return 1;
+    puts(sub);
+    return 0;
+}
+
+/* ConfirmSignUp as the confirmation page calls it. */
+static int
+tool_confirm_sign_up(struct tool *t, const char *email, const char *code)
+{
+    const char *client = tool_env("AWS_COGNITO_USER_POOL_CLIENT_ID");
+    json_t *req;
+    cr_code rc;
+
+    if (client == NULL)
+        return 1;
+    req = json_pack("{s:s, s:s, s:s}", "ClientId", client, "Username", email,
+                    "ConfirmationCode", code);
+    rc = tool_cognito_do(t, "ConfirmSignUp", req, NULL, NULL, NULL, 0);
+    json_decref(req);
+    return rc ? 1 : 0;
+}
+
+/* The code cognito-local keeps for user sub in its pool file (the local
+ * stand-in for the mail the user would read). */
+static int
+tool_local_code(const char *file, const char *sub)
+{
+    json_t *pool = json_load_file(file, 0, NULL);
+    const char *code = json_string_value(json_object_get(
+        json_object_get(json_object_get(pool, "Users"), sub),
+        "ConfirmationCode"));
+    int rc = 0;
+
+    if (code)
+        puts(code);
+    else {
+        fprintf(stderr, "cruddur-aws: no confirmation code for %s in %s\n",
+                sub, file);
+        rc = 1;
+    }
+    json_decref(pool);
+    return rc;
+}
+
 int
 tool_cognito(struct tool *t, int argc, char **argv)
 {
@@ -270,7 +341,16 @@ tool_cognito(struct tool *t, int argc, char **argv)
         return tool_setup_local(t);
     if (strcmp(cmd, "token") == 0 && (argc == 2 || argc == 3))
         return tool_token(t, argv[1], argc == 3 ? argv[2] : TOOL_SEED_PASSWORD);
+    if (strcmp(cmd, "sign-up") == 0 && argc == 5)
+        return tool_sign_up(t, argv + 1);
+    if (strcmp(cmd, "confirm-sign-up") == 0 && argc == 3)
+        return tool_confirm_sign_up(t, argv[1], argv[2]);
+    if (strcmp(cmd, "local-code") == 0 && argc == 3)
+        return tool_local_code(argv[1], argv[2]);
     fputs("usage: cruddur-aws cognito list-users | setup-local | "
-          "token HANDLE [PASSWORD]\n", stderr);
+          "token HANDLE [PASSWORD]\n"
+          "       | sign-up EMAIL PASSWORD HANDLE NAME | "
+          "confirm-sign-up EMAIL CODE\n"
+          "       | local-code POOL_FILE SUB\n", stderr);
     return 2;
 }

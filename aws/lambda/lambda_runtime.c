@@ -8,7 +8,7 @@
 
 #include "app/core/log.h"
 #include "aws/client/httpc.h"
-#include "aws/stream/lambda_runtime.h"
+#include "aws/lambda/lambda_runtime.h"
 
 #define LAMBDA_EVENT_LIMIT (8u * 1024 * 1024)  /* a stream batch is < 6 MB */
 /* The next event can be hours away; the process is frozen meanwhile. A
@@ -209,7 +209,8 @@ lambda_dispatch(struct lambda_runtime *rt, struct lambda_invocation *inv,
         rc = lambda_runtime_respond(rt, inv->request_id, response);
     else
         rc = lambda_runtime_fail(rt, inv->request_id, type,
-                                 cr_strerror(rc ? rc : CR_INTERNAL));
+                                 rc && response ? response
+                                 : cr_strerror(rc ? rc : CR_INTERNAL));
     if (rc)
         log_line("lambda: could not answer invocation %s: %s",
                  inv->request_id, cr_strerror(rc));

@@ -1,5 +1,6 @@
 /* lambda_runtime.h - the AWS Lambda Runtime API client of a custom runtime
- * (provided.al2023), over one kept libcurl handle (aws/client/httpc.h).
+ * (provided.al2023), over one kept libcurl handle (aws/client/httpc.h),
+ * shared by the functions (aws/stream, aws/signup).
  *
  * A runtime asks for the next event (a long poll), then answers it with a
  * response or an invocation error; a runtime whose set-up failed reports an
@@ -55,7 +56,9 @@ cr_code lambda_runtime_init_error(struct lambda_runtime *rt, const char *type,
 
 /* What the runtime does with one event: on CR_OK *response is the JSON to
  * answer (malloc'd, the runtime frees it); any other code makes the
- * invocation an error of type *error_type (a static string). */
+ * invocation an error of type *error_type (a static string) whose message
+ * is *response when the handler set one (malloc'd text, shown to whoever
+ * invoked the function), else the code's name. */
 typedef cr_code (*lambda_handler_fn)(void *arg, const char *event, size_t len,
                                      char **response, const char **error_type);
 
