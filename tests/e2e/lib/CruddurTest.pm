@@ -13,6 +13,7 @@ use JSON::PP;
 our @EXPORT = qw(api token sql_value repo_root base_url json_text);
 
 my $http = HTTP::Tiny->new(timeout => 30, keep_alive => 1);
+my $http_used = 0;
 my $json = JSON::PP->new->utf8->canonical;
 my %tokens;
 
@@ -39,7 +40,13 @@ sub api {
     }
     $headers{authorization} = 'Bearer ' . token($opt{token}) if $opt{token};
     $headers{authorization} = $opt{bearer} if defined $opt{bearer};
+    # lighttpd closes a kept-alive connection idle for 5 s
+    # (server.max-keep-alive-idle): a request sent just as it closes is lost
+    # on the way (HTTP::Tiny's 599), and a POST is not retried. A connection
+    # idle for 2 s is not reused.
+    $http = HTTP::Tiny->new(timeout => 30, keep_alive => 1) if time - $http_used > 2;
     my $res = $http->request($method, base_url() . $path, \%req);
+    $http_used = time;
     my $decoded;
     if (($res->{headers}{'content-type'} // '') =~ m{^application/json}) {
         $decoded = eval { $json->decode($res->{content}) };
