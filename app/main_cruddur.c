@@ -6,9 +6,9 @@
 #include <time.h>
 
 #include "app/context/app.h"
-#include "app/request.h"
-#include "app/http/fcgi.h"
 #include "app/core/log.h"
+#include "app/http/fcgi.h"
+#include "app/request.h"
 
 static long
 main_elapsed_us(const struct timespec *start)
@@ -32,8 +32,9 @@ main_serve(struct app *app, FCGX_Request *fr)
     http_request_init(&req);
     http_response_init(&res);
     if (fcgi_request_read(fr, &req, &res) == CR_OK)
-        app_handle(app, &req, &res);
-    fcgi_response_write(fr, &app->cfg, &req, &res);
+        request_handle(app, &req, &res);
+    fcgi_response_write(fr, config_origin_allowed(&app->cfg, req.origin),
+                        &req, &res);
     /* One line a request: the path only, as the query may hold a search
      * term; never a token or a body. */
     log_access(app->pid, req.method, req.path, res.status,

@@ -11,8 +11,8 @@
 
 /* The sub of a verified token, from this worker's cache or the verifier. */
 static cr_code
-app_verify(struct app *app, const char *header, time_t now, char *sub,
-           size_t sub_size, const char **why)
+request_verify(struct app *app, const char *header, time_t now, char *sub,
+               size_t sub_size, const char **why)
 {
     cr_code rc;
 
@@ -30,8 +30,8 @@ app_verify(struct app *app, const char *header, time_t now, char *sub,
  * signed-in route it is the answer: 401 with the RFC 6750 challenge that
  * tells a client whether to send a token or to get a new one. */
 static cr_code
-app_authenticate(struct app *app, const struct route *route,
-                 struct http_request *req, struct http_response *res)
+request_authenticate(struct app *app, const struct route *route,
+                     struct http_request *req, struct http_response *res)
 {
     char sub[CALLER_SUB_SIZE];
     const char *why = NULL;
@@ -46,7 +46,7 @@ app_authenticate(struct app *app, const struct route *route,
         http_unauthorized(res, "token_missing", HTTP_BEARER_MISSING);
         return CR_UNAUTHORIZED;
     }
-    rc = app_verify(app, req->authorization, now, sub, sizeof(sub), &why);
+    rc = request_verify(app, req->authorization, now, sub, sizeof(sub), &why);
     if (rc == CR_OK)
         rc = caller_lookup(&app->callers, app->db, sub, now, &req->caller);
     req->has_caller = rc == CR_OK;
@@ -64,12 +64,12 @@ app_authenticate(struct app *app, const struct route *route,
 }
 
 static void
-app_route(struct app *app, struct http_request *req,
-          struct http_response *res)
+request_route(struct app *app, struct http_request *req,
+              struct http_response *res)
 {
     const struct route *route;
 
-    switch (router_match(app_routes, app_nroutes, req->method, req, &route,
+    switch (router_match(routes, routes_count, req->method, req, &route,
                          res->allow, sizeof(res->allow))) {
     case ROUTER_FOUND:
         break;
@@ -88,7 +88,7 @@ app_route(struct app *app, struct http_request *req,
     }
     /* Who calls is settled before the body is looked at: a caller without
      * a valid token learns nothing about what the route would accept. */
-    if (app_authenticate(app, route, req, res) != CR_OK)
+    if (request_authenticate(app, route, req, res) != CR_OK)
         return;
     if (http_request_parse_body(req, res) != CR_OK)
         return;
@@ -96,7 +96,7 @@ app_route(struct app *app, struct http_request *req,
 }
 
 void
-app_handle(struct app *app, struct http_request *req,
+request_handle(struct app *app, struct http_request *req,
            struct http_response *res)
 {
     if (strcmp(req->method, "OPTIONS") == 0) {
@@ -104,5 +104,5 @@ app_handle(struct app *app, struct http_request *req,
         res->status = 204;
         return;
     }
-    app_route(app, req, res);
+    request_route(app, req, res);
 }

@@ -6,7 +6,7 @@
 #include "app/http/http.h"
 
 /* Answers one parsed request: preflight, route, body, caller, handler. */
-void app_handle(struct app *app, struct http_request *req,
+void request_handle(struct app *app, struct http_request *req,
                 struct http_response *res);
 
 #endif

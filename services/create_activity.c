@@ -26,7 +26,9 @@ create_activity_interval(const char *ttl)
     return NULL;
 }
 
-SERVICE(create_activity)
+void
+service_create_activity(struct app *app, struct http_request *req,
+                        struct http_response *res)
 {
     const char *message, *ttl, *params[3];
     int ok;

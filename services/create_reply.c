@@ -6,7 +6,9 @@
 
 #define REPLY_MAX_CHARS 1024
 
-SERVICE(create_reply)
+void
+service_create_reply(struct app *app, struct http_request *req,
+                     struct http_response *res)
 {
     const char *message, *params[3];
 

@@ -2,7 +2,9 @@
  * no backend doing so. */
 #include "services/services.h"
 
-SERVICE(health_check)
+void
+service_health_check(struct app *app, struct http_request *req,
+                     struct http_response *res)
 {
     (void)app;
     (void)req;

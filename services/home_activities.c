@@ -2,7 +2,9 @@
  * activities. The JSON is built by PostgreSQL and passed through. */
 #include "services/services.h"
 
-SERVICE(home_activities)
+void
+service_home_activities(struct app *app, struct http_request *req,
+                        struct http_response *res)
 {
     (void)req;
     service_answer_query(app, res, DBQ_home_activities, 0, NULL, NULL);

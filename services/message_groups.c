@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "app/core/log.h"
-#include "services/message_group_access.h"
+#include "aws/messages/msg_req.h"
+#include "aws/messages/msg_store.h"
+#include "services/message_entry.h"
 #include "services/services.h"
 
 #define MESSAGE_GROUPS_LIMIT 20
@@ -38,20 +40,23 @@ message_groups_append(json_t *out, json_t *item)
      * newest (listed first) speaks for it. */
     if (message_groups_listed(out, g.group_uuid))
         return CR_OK;
-    return json_array_append_new(out, mgroup_entry_json(
+    return json_array_append_new(out, message_entry_json(
         g.group_uuid, g.user_display_name, g.user_handle, g.message,
         g.sk)) ? CR_NOMEM : CR_OK;
 }
 
-SERVICE(message_groups)
+void
+service_message_groups(struct app *app, struct http_request *req,
+                       struct http_response *res)
 {
     json_t *q = NULL, *resp = NULL, *items, *item, *out = NULL;
+    struct aws_error err = { 0 };
     size_t i;
     cr_code rc;
 
     if ((rc = msg_req_list_groups(app->cfg.aws.table, req->caller.uuid,
                                   MESSAGE_GROUPS_LIMIT, &q)) ||
-        (rc = mgroup_ddb(app, "Query", q, &resp)) ||
+        (rc = msg_store_call(&app->aws, "Query", q, &resp, &err)) ||
         (rc = msg_resp_items(resp, &items)))
         goto out;
     rc = CR_NOMEM;
@@ -66,7 +71,7 @@ SERVICE(message_groups)
     out = NULL;
 out:
     if (rc)
-        http_fail(res, rc);
+        service_fail_aws(res, "message_groups", rc, &err);
     json_decref(q);
     json_decref(resp);
     json_decref(out);

@@ -6,7 +6,10 @@
 
 #include "app/core/log.h"
 #include "app/core/uuid.h"
-#include "services/message_group_access.h"
+#include "aws/messages/msg_req.h"
+#include "aws/messages/msg_store.h"
+#include "services/message_entry.h"
+#include "services/message_participant.h"
 #include "services/services.h"
 
 #define MESSAGES_LIMIT_DEFAULT 20
@@ -66,15 +69,18 @@ messages_append(json_t *out, json_t *item)
         log_line("messages: skipped a malformed message row");
         return CR_OK;
     }
-    return json_array_append_new(out, mgroup_entry_json(
+    return json_array_append_new(out, message_entry_json(
         m.message_uuid, m.user_display_name, m.user_handle, m.message,
         m.sk)) ? CR_NOMEM : CR_OK;
 }
 
-SERVICE(messages)
+void
+service_messages(struct app *app, struct http_request *req,
+                 struct http_response *res)
 {
     const char *group = req->params[0];
     json_t *q = NULL, *resp = NULL, *items, *out = NULL;
+    struct aws_error err = { 0 };
     char *before = NULL;
     size_t i;
     int limit;
@@ -86,7 +92,7 @@ SERVICE(messages)
     }
     if (messages_query(req, res, &before, &limit))
         goto done;
-    rc = mgroup_check_participant(app, req->caller.uuid, group);
+    rc = message_participant_check(app, req->caller.uuid, group, &err);
     if (rc == CR_NOT_FOUND) {
         http_error(res, 404, "message_group_not_found");
         goto done;
@@ -94,7 +100,7 @@ SERVICE(messages)
     if (rc ||
         (rc = msg_req_list_messages(app->cfg.aws.table, group, limit, before,
                                     &q)) ||
-        (rc = mgroup_ddb(app, "Query", q, &resp)) ||
+        (rc = msg_store_call(&app->aws, "Query", q, &resp, &err)) ||
         (rc = msg_resp_items(resp, &items)))
         goto out;
     rc = CR_NOMEM;
@@ -110,7 +116,7 @@ SERVICE(messages)
     }
 out:
     if (rc)
-        http_fail(res, rc);
+        service_fail_aws(res, "messages", rc, &err);
 done:
     free(before);
     json_decref(q);

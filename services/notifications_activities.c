@@ -2,7 +2,9 @@
  * by others to the caller's activities, newest first. */
 #include "services/services.h"
 
-SERVICE(notifications_activities)
+void
+service_notifications_activities(struct app *app, struct http_request *req,
+                                 struct http_response *res)
 {
     const char *params[1] = { req->caller.uuid };
 

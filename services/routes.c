@@ -3,19 +3,19 @@
 #include "services/routes.h"
 #include "services/services.h"
 
-const struct route app_routes[] = {
-    { "GET",  "/api/health-check",             health_check,             ROUTE_PUBLIC },
-    { "GET",  "/api/activities/home",          home_activities,          ROUTE_OPTIONAL },
-    { "GET",  "/api/activities/notifications", notifications_activities, ROUTE_SIGNED_IN },
-    { "GET",  "/api/activities/search",        search_activities,        ROUTE_PUBLIC },
-    { "GET",  "/api/activities/@:handle",      user_activities,          ROUTE_PUBLIC },
-    { "GET",  "/api/activities/:uuid",         show_activity,            ROUTE_PUBLIC },
-    { "POST", "/api/activities",               create_activity,          ROUTE_SIGNED_IN },
-    { "POST", "/api/activities/:uuid/reply",   create_reply,             ROUTE_SIGNED_IN },
-    { "GET",  "/api/users/@:handle/short",     users_short,              ROUTE_PUBLIC },
-    { "GET",  "/api/message_groups",           message_groups,           ROUTE_SIGNED_IN },
-    { "GET",  "/api/messages/:uuid",           messages,                 ROUTE_SIGNED_IN },
-    { "POST", "/api/messages",                 create_message,           ROUTE_SIGNED_IN },
+const struct route routes[] = {
+    { "GET",  "/api/health-check",             service_health_check,             ROUTE_PUBLIC },
+    { "GET",  "/api/activities/home",          service_home_activities,          ROUTE_OPTIONAL },
+    { "GET",  "/api/activities/notifications", service_notifications_activities, ROUTE_SIGNED_IN },
+    { "GET",  "/api/activities/search",        service_search_activities,        ROUTE_PUBLIC },
+    { "GET",  "/api/activities/@:handle",      service_user_activities,          ROUTE_PUBLIC },
+    { "GET",  "/api/activities/:uuid",         service_show_activity,            ROUTE_PUBLIC },
+    { "POST", "/api/activities",               service_create_activity,          ROUTE_SIGNED_IN },
+    { "POST", "/api/activities/:uuid/reply",   service_create_reply,             ROUTE_SIGNED_IN },
+    { "GET",  "/api/users/@:handle/short",     service_users_short,              ROUTE_PUBLIC },
+    { "GET",  "/api/message_groups",           service_message_groups,           ROUTE_SIGNED_IN },
+    { "GET",  "/api/messages/:uuid",           service_messages,                 ROUTE_SIGNED_IN },
+    { "POST", "/api/messages",                 service_create_message,           ROUTE_SIGNED_IN },
 };
 
-const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

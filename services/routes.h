@@ -1,4 +1,4 @@
-/* routes.h - the API's route table (SPEC section 3). */
+/* routes.h - the API's route table (README, "The API"). */
 #ifndef CRUDDUR_ROUTES_H
 #define CRUDDUR_ROUTES_H
 
@@ -6,7 +6,7 @@
 
 #include "app/http/router.h"
 
-extern const struct route app_routes[];
-extern const size_t app_nroutes;
+extern const struct route routes[];
+extern const size_t routes_count;
 
 #endif

@@ -8,7 +8,9 @@
 
 #define SEARCH_MAX_CHARS 280
 
-SERVICE(search_activities)
+void
+service_search_activities(struct app *app, struct http_request *req,
+                          struct http_response *res)
 {
     const char *params[1];
     char *term = NULL;

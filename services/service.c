@@ -1,4 +1,6 @@
-/* service.c - what the PostgreSQL services share: one query, one answer. */
+/* service.c - what services share: one PostgreSQL query, one answer; and
+ * the one log line of a failed DynamoDB step. */
+#include "app/core/log.h"
 #include "services/services.h"
 
 void
@@ -20,4 +22,16 @@ service_answer_query(struct app *app, struct http_response *res,
         return;
     }
     http_raw(res, 200, json);
+}
+
+void
+service_fail_aws(struct http_response *res, const char *service, cr_code rc,
+                 const struct aws_error *err)
+{
+    char why[AWS_ERR_TARGET_SIZE + AWS_ERR_TYPE_SIZE + 64];
+
+    if (rc != CR_CONFLICT && err->target[0])
+        log_line("%s: %s: DynamoDB %s", service, cr_strerror(rc),
+                 aws_error_describe(err, why, sizeof(why)));
+    http_fail(res, rc);
 }

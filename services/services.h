@@ -5,6 +5,7 @@
 
 #include "app/context/app.h"
 #include "app/http/http.h"
+#include "aws/client/aws_error.h"
 
 /* Runs query q, whose one row holds the answer already as JSON (built by
  * PostgreSQL), and answers it with 200. A query that returns no row
@@ -14,21 +15,39 @@ void service_answer_query(struct app *app, struct http_response *res,
                           const char *const *params,
                           const char *not_found_code);
 
-#define SERVICE(name) \
-    void name(struct app *app, struct http_request *req, \
-              struct http_response *res)
+/* Answers rc (http_fail()) for a service whose DynamoDB step failed, and
+ * logs the failure once, here at the edge: the service, the code and
+ * err's call, HTTP status and AWS error type (never a body). A lost
+ * condition is an answer, not an incident: not logged. err may hold no
+ * failure (a request that could not be built): nothing to add then. */
+void service_fail_aws(struct http_response *res, const char *service,
+                      cr_code rc, const struct aws_error *err);
 
-SERVICE(health_check);
-SERVICE(home_activities);
-SERVICE(notifications_activities);
-SERVICE(search_activities);
-SERVICE(user_activities);
-SERVICE(show_activity);
-SERVICE(create_activity);
-SERVICE(create_reply);
-SERVICE(users_short);
-SERVICE(message_groups);
-SERVICE(messages);
-SERVICE(create_message);
+/* The handlers, one a route (routes.c), each in the file of its name:
+ * service_NAME is in services/NAME.c. */
+void service_health_check(struct app *app, struct http_request *req,
+                          struct http_response *res);
+void service_home_activities(struct app *app, struct http_request *req,
+                             struct http_response *res);
+void service_notifications_activities(struct app *app, struct http_request *req,
+                                      struct http_response *res);
+void service_search_activities(struct app *app, struct http_request *req,
+                               struct http_response *res);
+void service_user_activities(struct app *app, struct http_request *req,
+                             struct http_response *res);
+void service_show_activity(struct app *app, struct http_request *req,
+                           struct http_response *res);
+void service_create_activity(struct app *app, struct http_request *req,
+                             struct http_response *res);
+void service_create_reply(struct app *app, struct http_request *req,
+                          struct http_response *res);
+void service_users_short(struct app *app, struct http_request *req,
+                         struct http_response *res);
+void service_message_groups(struct app *app, struct http_request *req,
+                            struct http_response *res);
+void service_messages(struct app *app, struct http_request *req,
+                      struct http_response *res);
+void service_create_message(struct app *app, struct http_request *req,
+                            struct http_response *res);
 
 #endif

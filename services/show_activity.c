@@ -3,7 +3,9 @@
 #include "app/core/uuid.h"
 #include "services/services.h"
 
-SERVICE(show_activity)
+void
+service_show_activity(struct app *app, struct http_request *req,
+                      struct http_response *res)
 {
     const char *uuid = req->params[0];
 

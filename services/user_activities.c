@@ -2,7 +2,9 @@
  * activities, newest first; 404 for a handle nobody has. */
 #include "services/services.h"
 
-SERVICE(user_activities)
+void
+service_user_activities(struct app *app, struct http_request *req,
+                        struct http_response *res)
 {
     const char *handle = req->params[0];
 

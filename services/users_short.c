@@ -2,7 +2,9 @@
  * name, for the new-conversation page. */
 #include "services/services.h"
 
-SERVICE(users_short)
+void
+service_users_short(struct app *app, struct http_request *req,
+                    struct http_response *res)
 {
     const char *handle = req->params[0];
 

@@ -9,8 +9,8 @@
 #include "app/context/auth_cache.h"
 #include "app/context/caller.h"
 #include "app/context/config.h"
-#include "app/db/db.h"
 #include "app/core/ttl_cache.h"
+#include "app/db/db.h"
 #include "aws/client/aws_client.h"
 
 struct jwt_verifier;

@@ -9,23 +9,17 @@
 #include <time.h>
 
 #include "app/core/err.h"
+#include "app/core/ttl_cache.h"
 #include "app/db/user.h"
 
-#define CALLER_CACHE_SLOTS 16
 #define CALLER_CACHE_SECS  30
 #define CALLER_SUB_SIZE    128
 
 struct db;
 
-struct caller_entry {
-    char sub[CALLER_SUB_SIZE];
-    struct user user;
-    time_t expires;
-};
-
+/* sub -> struct user (as bytes). */
 struct caller_cache {
-    struct caller_entry slots[CALLER_CACHE_SLOTS];
-    unsigned next;      /* slot to overwrite next (round robin) */
+    struct ttl_cache users;
 };
 
 /* Finds the user whose cognito_user_id is sub. CR_NOT_FOUND when there is

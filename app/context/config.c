@@ -1,50 +1,32 @@
 /* config.c - settings from the environment, checked at start. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "app/context/config.h"
+#include "app/core/env.h"
 #include "app/core/log.h"
 
+/* env_get() that names a missing setting. */
 static const char *
 config_require(const char *name)
 {
-    const char *v = getenv(name);
+    const char *v = env_get(name);
 
-    if (v == NULL || *v == '\0') {
+    if (v == NULL)
         log_line("config: %s is not set", name);
-        return NULL;
-    }
     return v;
 }
 
-/* An origin is scheme://host[:port]: what browsers send in Origin. A
- * trailing slash is forgiven, any path is not. */
+/* An origin is scheme://host[:port]: what browsers send in Origin. */
 static cr_code
 config_origin(const char *name, char *out, size_t size)
 {
-    const char *v = config_require(name), *host;
-    size_t len;
+    const char *v = config_require(name);
 
     if (v == NULL)
         return CR_INVALID;
-    if (strncmp(v, "http://", 7) == 0)
-        host = v + 7;
-    else if (strncmp(v, "https://", 8) == 0)
-        host = v + 8;
-    else
-        goto bad;
-    len = strlen(v);
-    if (len > 0 && v[len - 1] == '/')
-        len--;
-    if (len >= size || (size_t)(host - v) >= len ||
-        memchr(host, '/', len - (size_t)(host - v)) != NULL ||
-        strpbrk(v, " \t\r\n?#") != NULL)
-        goto bad;
-    memcpy(out, v, len);
-    out[len] = '\0';
-    return CR_OK;
-bad:
+    if (env_url_origin(v, out, size) == CR_OK)
+        return CR_OK;
     log_line("config: %s must be an origin like https://example.com, "
              "got \"%s\"", name, v);
     return CR_INVALID;

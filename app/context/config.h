@@ -1,5 +1,6 @@
 /* config.h - the worker's settings, read from the environment once at start
- * (names as in the Flask app, SPEC section 2). */
+ * (the Flask app's names, so an existing .env keeps working; README,
+ * "Configuration of the worker"). */
 #ifndef CRUDDUR_CONFIG_H
 #define CRUDDUR_CONFIG_H
 

@@ -1,10 +1,9 @@
 /* db.c - one kept PostgreSQL connection with prepared statements. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "app/db/db.h"
 #include "app/core/log.h"
+#include "app/db/db.h"
 
 struct db {
     char *conninfo;
@@ -109,24 +108,6 @@ db_error_code(PGresult *r)
     return CR_BACKEND;
 }
 
-/* A plain SELECT is safe to send again: it changes nothing if it did run.
- * (Our writes start with WITH, INSERT or UPDATE.) */
-static int
-db_query_is_read(enum db_query q)
-{
-    const char *p = db_queries[q].sql;
-
-    for (;;) {
-        p += strspn(p, " \t\n");
-        if (strncmp(p, "--", 2) != 0)
-            break;
-        p = strchr(p, '\n');
-        if (p == NULL)
-            return 0;
-    }
-    return strncasecmp(p, "SELECT", 6) == 0;
-}
-
 static cr_code
 db_run_once(struct db *db, enum db_query q, int nparams,
             const char *const *params, PGresult **out)
@@ -163,14 +144,19 @@ db_run(struct db *db, enum db_query q, int nparams,
     cr_code rc;
 
     *out = NULL;
+    /* The generated table knows each query's parameters: a call with
+     * another count is a bug, not something to send to PostgreSQL. */
+    if (nparams != db_queries[q].nparams)
+        return CR_INTERNAL;
     if (!kept && (rc = db_connect(db)) != CR_OK)
         return rc;
     rc = db_run_once(db, q, nparams, params, out);
     /* A kept connection may have died while idle (server restart): that
-     * is only found out by using it. Retry once on a new one, but only
-     * for reads: a write might have run before the connection broke. */
+     * is only found out by using it. Retry once on a new one, but only a
+     * query its file declares "-- retry: safe": a write might have run
+     * before the connection broke. */
     if (rc == CR_DB_UNAVAILABLE && kept && db->conn == NULL &&
-        db_query_is_read(q)) {
+        db_queries[q].retry_safe) {
         rc = db_connect(db);
         if (rc == CR_OK)
             rc = db_run_once(db, q, nparams, params, out);

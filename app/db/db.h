@@ -2,7 +2,8 @@
  *
  * Connects lazily, prepares every query of sql/queries/ once per connection
  * and runs them with parameters only. A connection that breaks is dropped
- * and made again on the next call; a read that hit a connection that had
+ * and made again on the next call; a query its file declares safe to retry
+ * ("-- retry: safe", scripts/gen-queries) that hit a connection that had
  * died while idle is retried once on a fresh one. While PostgreSQL is down
  * every call answers CR_DB_UNAVAILABLE and the worker keeps serving. */
 #ifndef CRUDDUR_DB_H
@@ -18,7 +19,8 @@ struct db;
 cr_code db_new(struct db **out, const char *conninfo);
 void db_free(struct db *db);
 
-/* Runs query q. On CR_OK *out holds the result (PQclear it). CR_INVALID
+/* Runs query q with its nparams parameters (CR_INTERNAL for another count
+ * than its file names). On CR_OK *out holds the result (PQclear it). CR_INVALID
  * when PostgreSQL rejected a parameter's value (SQLSTATE class 22),
  * CR_CONFLICT on a unique or foreign key violation, CR_DB_UNAVAILABLE when
  * the server cannot be reached, CR_BACKEND for any other error. */

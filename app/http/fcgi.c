@@ -84,10 +84,9 @@ fcgi_request_read(FCGX_Request *fr, struct http_request *req,
 }
 
 static void
-fcgi_write_cors(FCGX_Request *fr, const struct config *cfg,
-                const struct http_request *req)
+fcgi_write_cors(FCGX_Request *fr, int cors, const struct http_request *req)
 {
-    if (!config_origin_allowed(cfg, req->origin))
+    if (!cors)
         return;
     FCGX_FPrintF(fr->out,
                  "Access-Control-Allow-Origin: %s\r\n"
@@ -101,7 +100,7 @@ fcgi_write_cors(FCGX_Request *fr, const struct config *cfg,
 }
 
 void
-fcgi_response_write(FCGX_Request *fr, const struct config *cfg,
+fcgi_response_write(FCGX_Request *fr, int cors,
                     const struct http_request *req,
                     const struct http_response *res)
 {
@@ -121,7 +120,7 @@ fcgi_response_write(FCGX_Request *fr, const struct config *cfg,
     if (res->status == 401 && res->challenge)
         FCGX_FPrintF(fr->out, "WWW-Authenticate: %s\r\n", res->challenge);
     FCGX_PutS("Cache-Control: no-store\r\nVary: Origin\r\n", fr->out);
-    fcgi_write_cors(fr, cfg, req);
+    fcgi_write_cors(fr, cors, req);
     FCGX_PutS("\r\n", fr->out);
     if (body && !req->head)
         FCGX_PutStr(body, (int)len, fr->out);

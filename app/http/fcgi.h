@@ -4,7 +4,7 @@
 
 #include <fcgiapp.h>
 
-#include "app/context/config.h"
+#include "app/core/err.h"
 #include "app/http/http.h"
 
 /* Fills req from the FastCGI parameters and reads the body. When the
@@ -13,8 +13,9 @@
 cr_code fcgi_request_read(FCGX_Request *fr, struct http_request *req,
                           struct http_response *res);
 
-/* Writes the status line, headers (CORS included) and body. */
-void fcgi_response_write(FCGX_Request *fr, const struct config *cfg,
+/* Writes the status line, headers and body; with cors non-zero, the CORS
+ * headers letting req's Origin in (the caller decides whether it may). */
+void fcgi_response_write(FCGX_Request *fr, int cors,
                          const struct http_request *req,
                          const struct http_response *res);
 

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "app/http/http.h"
 #include "app/core/utf8.h"
+#include "app/http/http.h"
 
 void
 http_request_init(struct http_request *req)

@@ -1,9 +1,10 @@
-/* http_response.c - status, JSON body and the error format of SPEC s.3. */
+/* http_response.c - status, JSON body, and the API's error format:
+ * {"errors": ["snake_case_code", ...]} with its status. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/http/http.h"
 #include "app/core/log.h"
+#include "app/http/http.h"
 
 void
 http_response_init(struct http_response *res)

@@ -7,9 +7,8 @@
 #include <unistd.h>
 
 #include "app/core/buf.h"
-#include "aws/client/httpc.h"
-#include "app/core/log.h"
 #include "aws/client/aws_client.h"
+#include "aws/client/httpc.h"
 
 #define AWS_RESPONSE_LIMIT (16u * 1024 * 1024)
 
@@ -135,6 +134,7 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
                              .connect_timeout_ms = 1000 };
     char url[AWS_URL_SIZE + 2], sigv4[AWS_REGION_SIZE + 32];
     struct curl_slist *hdrs = NULL;
+    const char *why = NULL;
     struct buf out;
     long status = 0;
     cr_code rc;
@@ -144,6 +144,7 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     buf_init(&out, AWS_RESPONSE_LIMIT);
     if ((rc = aws_creds_get(&c->creds, c->curl, time(NULL)))) {
         *retry = 1;
+        snprintf(err->message, sizeof(err->message), "no credentials");
         rc = aws_error_code(err, svc);  /* status 0: unavailable */
         goto out;
     }
@@ -157,9 +158,10 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     req.aws_sigv4 = sigv4;
     req.userpwd = c->creds.userpwd;
     req.timeout_ms = c->timeout_ms;
-    rc = httpc_perform(c->curl, &req, &status, &out);
+    rc = httpc_perform(c->curl, &req, &status, &out, &why);
     if (rc == CR_BACKEND) {          /* no answer: refused, timed out */
         *retry = 1;
+        snprintf(err->message, sizeof(err->message), "%s", why);
         rc = aws_error_code(err, svc);
         goto out;
     }
@@ -192,17 +194,6 @@ aws_backoff(struct aws_client *c, int attempt)
     nanosleep(&ts, NULL);
 }
 
-static void
-aws_log_failure(const char *target, const struct aws_error *err, cr_code rc)
-{
-    /* Lost conditions and bad passwords are answers, not incidents. */
-    if (rc == CR_CONFLICT || rc == CR_UNAUTHORIZED)
-        return;
-    log_line("aws %s: %s (status %ld%s%s%s%s)", target, cr_strerror(rc),
-             err->status, err->type[0] ? ", " : "", err->type,
-             err->message[0] ? ": " : "", err->message);
-}
-
 cr_code
 aws_call(struct aws_client *c, enum aws_service svc, const char *target,
          json_t *request, json_t **response, struct aws_error *err)
@@ -228,18 +219,64 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     }
     free(body);
     if (rc)
-        aws_log_failure(target, err, rc);
+        snprintf(err->target, sizeof(err->target), "%s", target);
     return rc;
+}
+
+/* The member at path ("A.B": member B of member A) of j, or NULL. */
+static json_t *
+aws_member(const json_t *j, const char *path)
+{
+    const char *dot;
+    char name[64];
+    size_t n;
+
+    while ((dot = strchr(path, '.')) != NULL) {
+        n = (size_t)(dot - path);
+        if (n >= sizeof(name))
+            return NULL;
+        memcpy(name, path, n);
+        name[n] = '\0';
+        j = json_object_get(j, name);
+        path = dot + 1;
+    }
+    return json_object_get(j, path);
 }
 
 cr_code
 aws_next_page(json_t *request, const json_t *response, const char *last_name,
               const char *start_name)
 {
-    json_t *last = json_object_get(response, last_name);
+    json_t *last = aws_member(response, last_name);
 
     if (!json_is_object(last) &&
         !(json_is_string(last) && json_string_length(last) > 0))
         return CR_NOT_FOUND;
     return json_object_set(request, start_name, last) ? CR_NOMEM : CR_OK;
+}
+
+cr_code
+aws_call_pages(struct aws_client *c, enum aws_service svc, const char *target,
+               json_t *request, const char *last_name, const char *start_name,
+               aws_page_fn fn, void *arg, struct aws_error *err)
+{
+    json_t *resp = NULL;
+    int stop = 0;
+    cr_code rc;
+
+    for (;;) {
+        if ((rc = aws_call(c, svc, target, request, &resp, err)) ||
+            (rc = fn(arg, resp, &stop)) || stop)
+            break;
+        rc = aws_next_page(request, resp, last_name, start_name);
+        json_decref(resp);
+        resp = NULL;
+        if (rc) {
+            if (rc == CR_NOT_FOUND)
+                rc = CR_OK;     /* that was the last page */
+            break;
+        }
+    }
+    json_decref(resp);
+    return rc;
 }

@@ -35,7 +35,12 @@ struct aws_client {
 cr_code aws_client_init(struct aws_client *c, const struct aws_env *env);
 void aws_client_free(struct aws_client *c);
 
-/* POSTs request (not consumed) to svc's endpoint with X-Amz-Target
+/* Requests are borrowed: aws_call, aws_call_pages and every wrapper of them
+ * in this project leave the request json to the caller, who json_decref()s
+ * it (a NULL request fails with CR_NOMEM, so a json_pack() can be passed
+ * and released after). Nothing here logs: a failure's detail is in err.
+ *
+ * POSTs request (not consumed) to svc's endpoint with X-Amz-Target
  * "<prefix>.<target>" (DynamoDB_20120810, DynamoDBStreams_20120810,
  * AWSCognitoIdentityProviderService); a target that already contains a
  * '.' is sent as it is. On CR_OK *response holds the decoded answer (the
@@ -46,12 +51,26 @@ cr_code aws_call(struct aws_client *c, enum aws_service svc,
                  const char *target, json_t *request, json_t **response,
                  struct aws_error *err);
 
+/* The one paging loop: calls target page after page, handing each answer
+ * to fn (borrowed: valid during the call). fn returns non-OK to end the
+ * loop with that code, or sets *stop to end it with CR_OK (found what it
+ * looked for). CR_OK after the last page. request is borrowed but gains
+ * start_name as it pages (aws_next_page); an aws_call failure is returned
+ * with err filled. */
+typedef cr_code (*aws_page_fn)(void *arg, json_t *response, int *stop);
+cr_code aws_call_pages(struct aws_client *c, enum aws_service svc,
+                       const char *target, json_t *request,
+                       const char *last_name, const char *start_name,
+                       aws_page_fn fn, void *arg, struct aws_error *err);
+
 /* Paging of the list calls: when response names where it stopped (its
  * last_name member, a non-empty string or an object), copies that into
  * request as start_name and returns CR_OK: call again for the next page.
  * CR_NOT_FOUND when response was the last page; CR_NOMEM. E.g.
  * "LastEvaluatedKey" -> "ExclusiveStartKey" (DynamoDB Query and Scan),
- * "PaginationToken" -> "PaginationToken" (Cognito ListUsers). */
+ * "PaginationToken" -> "PaginationToken" (Cognito ListUsers). last_name
+ * may be a path into the answer: "StreamDescription.LastEvaluatedShardId"
+ * -> "ExclusiveStartShardId" (DynamoDB Streams DescribeStream). */
 cr_code aws_next_page(json_t *request, const json_t *response,
                       const char *last_name, const char *start_name);
 

@@ -7,19 +7,12 @@
 #include <jansson.h>
 
 #include "app/core/buf.h"
-#include "aws/client/httpc.h"
+#include "app/core/env.h"
 #include "app/core/log.h"
 #include "aws/client/aws_creds.h"
+#include "aws/client/httpc.h"
 
 #define AWS_CREDS_EARLY 300   /* refresh this many seconds before expiry */
-
-static const char *
-aws_creds_env(const char *name)
-{
-    const char *v = getenv(name);
-
-    return (v && *v) ? v : NULL;
-}
 
 /* The SDKs accept plain http only towards the container agent or loopback,
  * so a FULL_URI cannot send the task's token to an arbitrary host. */
@@ -45,7 +38,7 @@ aws_creds_full_uri_ok(const char *u)
 static cr_code
 aws_creds_from_env(struct aws_creds *c, const char *ak, const char *sk)
 {
-    const char *tok = aws_creds_env("AWS_SESSION_TOKEN");
+    const char *tok = env_get("AWS_SESSION_TOKEN");
 
     if (strlen(ak) >= AWS_KEY_SIZE || strlen(sk) >= AWS_KEY_SIZE ||
         strchr(ak, ':')) {
@@ -65,10 +58,10 @@ aws_creds_from_env(struct aws_creds *c, const char *ak, const char *sk)
 cr_code
 aws_creds_init(struct aws_creds *c)
 {
-    const char *ak = aws_creds_env("AWS_ACCESS_KEY_ID");
-    const char *sk = aws_creds_env("AWS_SECRET_ACCESS_KEY");
-    const char *rel = aws_creds_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-    const char *full = aws_creds_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    const char *ak = env_get("AWS_ACCESS_KEY_ID");
+    const char *sk = env_get("AWS_SECRET_ACCESS_KEY");
+    const char *rel = env_get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    const char *full = env_get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
 
     memset(c, 0, sizeof(*c));
     strcpy(c->container_host, "http://169.254.170.2");
@@ -145,11 +138,12 @@ aws_creds_take(struct aws_creds *c, json_t *doc)
 static cr_code
 aws_creds_fetch(struct aws_creds *c, CURL *h)
 {
-    const char *auth = aws_creds_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    const char *auth = env_get("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     struct httpc_req req = { .method = "GET", .timeout_ms = 2000,
                              .connect_timeout_ms = 1000 };
     struct curl_slist *hdrs = NULL;
     char url[AWS_CREDS_URL_SIZE + 64], *hdr = NULL;
+    const char *why = NULL;
     struct buf out;
     json_t *doc = NULL;
     long status = 0;
@@ -173,8 +167,10 @@ aws_creds_fetch(struct aws_creds *c, CURL *h)
     }
     req.url = url;
     req.headers = hdrs;
-    if ((rc = httpc_perform(h, &req, &status, &out)))
+    if ((rc = httpc_perform(h, &req, &status, &out, &why))) {
+        log_line("aws creds: container endpoint: %s", why);
         goto out;
+    }
     rc = CR_BACKEND;
     if (status != 200) {
         log_line("aws creds: container endpoint answered %ld", status);

@@ -1,8 +1,8 @@
 /* aws_env.c - AWS endpoints, region and table name from the environment. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "app/core/env.h"
 #include "app/core/log.h"
 #include "aws/client/aws_env.h"
 
@@ -36,56 +36,29 @@ aws_env_table_ok(const char *s)
     return 1;
 }
 
-/* An http(s) URL with a host, no spaces or control characters, and no
- * path but an optional trailing slash (requests go to "/"). */
+/* An endpoint is an origin: requests go to its "/". */
 static cr_code
 aws_env_url(const char *name, const char *value, char out[AWS_URL_SIZE])
 {
-    const char *host, *p;
-    size_t n = strlen(value);
-
-    if (strncmp(value, "https://", 8) == 0)
-        host = value + 8;
-    else if (strncmp(value, "http://", 7) == 0)
-        host = value + 7;
-    else
-        goto bad;
-    while (n > 0 && value[n - 1] == '/')
-        n--;
-    if (n <= (size_t)(host - value) || n >= AWS_URL_SIZE)
-        goto bad;
-    for (p = host; p < value + n; p++)
-        if (*p <= ' ' || *p == 0x7f || *p == '/' || *p == '?' || *p == '#')
-            goto bad;
-    memcpy(out, value, n);
-    out[n] = '\0';
-    return CR_OK;
-bad:
+    if (env_url_origin(value, out, AWS_URL_SIZE) == CR_OK)
+        return CR_OK;
     log_line("config: %s must be an http(s) URL without a path", name);
     return CR_INVALID;
-}
-
-static const char *
-aws_env_get(const char *name)
-{
-    const char *v = getenv(name);
-
-    return (v && *v) ? v : NULL;
 }
 
 cr_code
 aws_env_load(struct aws_env *env, int prod)
 {
-    const char *region = aws_env_get("AWS_DEFAULT_REGION");
-    const char *ddb = prod ? NULL : aws_env_get("AWS_ENDPOINT_URL");
-    const char *cog = prod ? NULL : aws_env_get("AWS_COGNITO_ENDPOINT");
-    const char *table = aws_env_get("DDB_MESSAGES_TABLE");
+    const char *region = env_get("AWS_DEFAULT_REGION");
+    const char *ddb = prod ? NULL : env_get("AWS_ENDPOINT_URL");
+    const char *cog = prod ? NULL : env_get("AWS_COGNITO_ENDPOINT");
+    const char *table = env_get("DDB_MESSAGES_TABLE");
     char url[AWS_URL_SIZE + 64];
     cr_code rc;
 
     memset(env, 0, sizeof(*env));
     if (region == NULL)
-        region = aws_env_get("AWS_REGION");  /* what Lambda and ECS set */
+        region = env_get("AWS_REGION");  /* what Lambda and ECS set */
     if (region == NULL || !aws_env_region_ok(region)) {
         log_line("config: AWS_DEFAULT_REGION %s",
                  region ? "is not a region name" : "is not set");

@@ -9,6 +9,7 @@
 void
 aws_error_clear(struct aws_error *err)
 {
+    err->target[0] = '\0';
     err->status = 0;
     err->type[0] = '\0';
     err->message[0] = '\0';
@@ -151,4 +152,19 @@ aws_error_code(const struct aws_error *err, enum aws_service svc)
         (svc == AWS_COGNITO && aws_error_is(err, "UsernameExistsException")))
         return CR_CONFLICT;
     return CR_BACKEND;
+}
+
+const char *
+aws_error_describe(const struct aws_error *err, char *buf, size_t size)
+{
+    if (err->target[0] == '\0')
+        snprintf(buf, size, "%s", "");
+    else if (err->status == 0)
+        snprintf(buf, size, "%s: no answer%s%s%s", err->target,
+                 err->message[0] ? " (" : "", err->message,
+                 err->message[0] ? ")" : "");
+    else
+        snprintf(buf, size, "%s: status %ld%s%s", err->target, err->status,
+                 err->type[0] ? " " : "", err->type);
+    return buf;
 }

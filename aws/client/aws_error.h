@@ -1,5 +1,10 @@
 /* aws_error.h - an AWS JSON-protocol error answer, kept without allocation,
- * and what it means for the caller (a cr_code, and whether to retry). */
+ * and what it means for the caller (a cr_code, and whether to retry).
+ *
+ * aws_call() fills one for every failure and logs nothing, as libcurl fills
+ * its error buffer: whoever is at the edge (a request's handler, a
+ * program's main, the stream batch) logs it once, with
+ * aws_error_describe(). */
 #ifndef CRUDDUR_AWS_ERROR_H
 #define CRUDDUR_AWS_ERROR_H
 
@@ -7,6 +12,7 @@
 
 #include "app/core/err.h"
 
+#define AWS_ERR_TARGET_SIZE   64
 #define AWS_ERR_TYPE_SIZE     96
 #define AWS_ERR_MESSAGE_SIZE  256
 #define AWS_ERR_REASONS       100   /* TransactWriteItems takes at most 100 */
@@ -15,10 +21,12 @@
 enum aws_service { AWS_DYNAMODB, AWS_STREAMS, AWS_COGNITO };
 
 struct aws_error {
+    char target[AWS_ERR_TARGET_SIZE];   /* the call that failed, "Query" */
     long status;                        /* HTTP status; 0: no answer */
     char type[AWS_ERR_TYPE_SIZE];       /* "__type" after its '#', e.g.
                                          * "ConditionalCheckFailedException" */
-    char message[AWS_ERR_MESSAGE_SIZE]; /* "message" (or "Message"), cut */
+    char message[AWS_ERR_MESSAGE_SIZE]; /* "message" (or "Message"), cut;
+                                         * with no answer, why not */
     /* TransactionCanceledException: CancellationReasons[i].Code, in the
      * order of the request's items ("None" for an item that was fine). */
     int nreasons;
@@ -43,5 +51,11 @@ int aws_error_retryable(const struct aws_error *err);
  * CR_DDB_UNAVAILABLE / CR_AUTH_UNAVAILABLE for retryable ones (by svc),
  * CR_BACKEND for anything else. */
 cr_code aws_error_code(const struct aws_error *err, enum aws_service svc);
+
+/* One line for a log: "Query: status 400 ValidationException" or "Query:
+ * no answer (Couldn't connect to server)". AWS's message text is left out:
+ * it may quote the request's values. "" when err holds no failure. */
+const char *aws_error_describe(const struct aws_error *err, char *buf,
+                               size_t size);
 
 #endif

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/core/env.h"
 #include "aws/client/httpc.h"
-#include "app/core/log.h"
 
 struct httpc_sink {
     struct buf *out;
@@ -29,9 +29,9 @@ httpc_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 static void
 httpc_set_ca_bundle(CURL *h)
 {
-    const char *ca = getenv("CURL_CA_BUNDLE");
+    const char *ca = env_get("CURL_CA_BUNDLE");
 
-    if (ca != NULL && *ca != '\0')
+    if (ca != NULL)
         curl_easy_setopt(h, CURLOPT_CAINFO, ca);
 }
 
@@ -50,7 +50,7 @@ httpc_set_body(CURL *h, const struct httpc_req *r)
 
 cr_code
 httpc_perform(CURL *h, const struct httpc_req *r, long *status,
-              struct buf *out)
+              struct buf *out, const char **why)
 {
     struct httpc_sink sink = { out, 0 };
     CURLcode cc;
@@ -77,10 +77,14 @@ httpc_perform(CURL *h, const struct httpc_req *r, long *status,
     httpc_set_body(h, r);
 
     cc = curl_easy_perform(h);
-    if (sink.overflow)
+    if (sink.overflow) {
+        if (why)
+            *why = "answer over the size limit";
         return CR_INVALID;
+    }
     if (cc != CURLE_OK) {
-        log_line("http %s %s: %s", r->method, r->url, curl_easy_strerror(cc));
+        if (why)
+            *why = curl_easy_strerror(cc);
         return CR_BACKEND;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);

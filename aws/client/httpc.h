@@ -29,8 +29,10 @@ struct httpc_req {
 /* Performs the request and appends the response body to out (which may
  * carry a size limit). On CR_OK *status holds the HTTP status, whatever it
  * is. CR_BACKEND means no HTTP answer arrived (refused, timed out, reset);
- * CR_INVALID means the answer was larger than out's limit. */
+ * CR_INVALID means the answer was larger than out's limit. On failure *why
+ * (when why is not NULL) says what happened, in a static string; nothing
+ * is logged: the caller decides. */
 cr_code httpc_perform(CURL *h, const struct httpc_req *r, long *status,
-                      struct buf *out);
+                      struct buf *out, const char **why);
 
 #endif

@@ -5,8 +5,8 @@
 #include <jansson.h>
 
 #include "app/core/buf.h"
-#include "aws/client/httpc.h"
 #include "app/core/log.h"
+#include "aws/client/httpc.h"
 #include "aws/cognito/jwk.h"
 #include "aws/cognito/jwks.h"
 
@@ -159,6 +159,7 @@ static cr_code
 jwks_fetch(struct jwks *set, CURL *h)
 {
     struct httpc_req req = { 0 };
+    const char *why = NULL;
     struct buf body;
     long status = 0;
     cr_code rc;
@@ -168,8 +169,10 @@ jwks_fetch(struct jwks *set, CURL *h)
     req.timeout_ms = 5000;
     req.connect_timeout_ms = 2000;
     buf_init(&body, JWKS_MAX_BYTES);
-    rc = httpc_perform(h, &req, &status, &body);
-    if (rc == CR_OK && status != 200) {
+    rc = httpc_perform(h, &req, &status, &body, &why);
+    if (rc == CR_BACKEND) {
+        log_line("jwks: %s: %s", set->url, why);
+    } else if (rc == CR_OK && status != 200) {
         log_line("jwks: %s answered %ld", set->url, status);
         rc = CR_BACKEND;
     } else if (rc == CR_OK) {

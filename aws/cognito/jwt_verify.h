@@ -1,4 +1,4 @@
-/* jwt_verify.h - Cognito access-token verification (SPEC section 4).
+/* jwt_verify.h - Cognito access-token verification, as AWS documents it.
  *
  * A worker creates one verifier at start and keeps it: it holds the pool's
  * issuer, the accepted app client id, a libcurl handle and the JWKS cache.

@@ -2,7 +2,8 @@
 #include <string.h>
 
 #include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_key.h"
+#include "aws/messages/msg_row.h"
 
 /* {"S": v} as a new reference; NULL when v is NULL or not UTF-8. */
 static json_t *

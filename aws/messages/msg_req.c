@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_key.h"
+#include "aws/messages/msg_req.h"
 
 static const char msg_not_exists[] = "attribute_not_exists(pk)";
 

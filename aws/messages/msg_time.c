@@ -1,15 +1,13 @@
-/* msg_time.c - the table's time format, key prefixes and conversation ids.
+/* msg_time.c - the table's time format.
  *
  * "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" is what Python's
  * datetime.now(timezone.utc).isoformat() printed in the Flask app, so rows
  * written by either side sort together. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_time.h"
 
 #define USEC 1000000LL
 /* 0001-01-01T00:00:00 and 10000-01-01T00:00:00 in seconds since the epoch */
@@ -143,50 +141,4 @@ msg_time_advance(char t[MSG_TIME_SIZE])
     if ((rc = msg_time_parse(t, &u)))
         return rc;
     return msg_time_format(u + 1, t);
-}
-
-static cr_code
-msg_key(const char *prefix, const char *uuid, char out[MSG_KEY_SIZE])
-{
-    if (!uuid_valid(uuid))
-        return CR_INVALID;
-    snprintf(out, MSG_KEY_SIZE, "%s%s", prefix, uuid);
-    return CR_OK;
-}
-
-cr_code
-msg_key_group(const char *owner_uuid, char out[MSG_KEY_SIZE])
-{
-    return msg_key("GRP#", owner_uuid, out);
-}
-
-cr_code
-msg_key_messages(const char *group_uuid, char out[MSG_KEY_SIZE])
-{
-    return msg_key("MSG#", group_uuid, out);
-}
-
-cr_code
-msg_conversation_uuid(const char *a, const char *b, char out[USER_UUID_SIZE])
-{
-    /* The namespace of Cruddur conversations (a fixed random UUID). */
-    static const unsigned char ns[16] = {
-        0x08, 0xa1, 0x2f, 0x74, 0x08, 0xf9, 0x46, 0x2f,
-        0xb9, 0x76, 0x17, 0x28, 0xa0, 0xfe, 0xd6, 0x6c,
-    };
-    char name[2 * USER_UUID_SIZE], la[USER_UUID_SIZE], lb[USER_UUID_SIZE];
-    size_t i;
-
-    if (!uuid_valid(a) || !uuid_valid(b))
-        return CR_INVALID;
-    /* Lowercase, then in order: the same pair gives the same name. */
-    for (i = 0; i < USER_UUID_SIZE; i++) {
-        la[i] = (char)tolower((unsigned char)a[i]);
-        lb[i] = (char)tolower((unsigned char)b[i]);
-    }
-    if (strcmp(la, lb) <= 0)
-        snprintf(name, sizeof(name), "%s/%s", la, lb);
-    else
-        snprintf(name, sizeof(name), "%s/%s", lb, la);
-    return uuid_v5(ns, name, out);
 }

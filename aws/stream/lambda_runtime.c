@@ -6,8 +6,8 @@
 
 #include <jansson.h>
 
-#include "aws/client/httpc.h"
 #include "app/core/log.h"
+#include "aws/client/httpc.h"
 #include "aws/stream/lambda_runtime.h"
 
 #define LAMBDA_EVENT_LIMIT (8u * 1024 * 1024)  /* a stream batch is < 6 MB */
@@ -83,7 +83,7 @@ lambda_runtime_next(struct lambda_runtime *rt, struct lambda_invocation *inv)
     char url[LAMBDA_URL_SIZE + 32];
     struct httpc_req req = { .method = "GET", .url = url,
                              .timeout_ms = LAMBDA_NEXT_TIMEOUT_MS };
-    const char *id, *deadline;
+    const char *id, *deadline, *why = NULL;
     long status = 0;
     cr_code rc;
 
@@ -91,8 +91,10 @@ lambda_runtime_next(struct lambda_runtime *rt, struct lambda_invocation *inv)
     inv->request_id[0] = '\0';
     inv->deadline_ms = 0;
     snprintf(url, sizeof(url), "%s/invocation/next", rt->base);
-    if ((rc = httpc_perform(rt->curl, &req, &status, &inv->event)))
+    if ((rc = httpc_perform(rt->curl, &req, &status, &inv->event, &why))) {
+        log_line("lambda: next invocation: %s", why);
         return rc == CR_INVALID ? CR_BACKEND : rc;
+    }
     id = lambda_header(rt->curl, "Lambda-Runtime-Aws-Request-Id");
     if (status != 200 || id == NULL || id[0] == '\0' ||
         strlen(id) >= sizeof(inv->request_id) || strchr(id, '/')) {
@@ -115,6 +117,7 @@ lambda_post(struct lambda_runtime *rt, const char *path, const char *body,
     struct httpc_req req = { .method = "POST", .url = url, .body = body,
                              .body_len = strlen(body) };
     struct curl_slist *hdrs = NULL, *l;
+    const char *why = NULL;
     struct buf out;
     long status = 0;
     cr_code rc = CR_NOMEM;
@@ -127,8 +130,10 @@ lambda_post(struct lambda_runtime *rt, const char *path, const char *body,
     if (extra && (l = curl_slist_append(hdrs, extra)) == NULL)
         goto out;
     req.headers = hdrs;
-    if ((rc = httpc_perform(rt->curl, &req, &status, &out)))
+    if ((rc = httpc_perform(rt->curl, &req, &status, &out, &why))) {
+        log_line("lambda: POST %s: %s", path, why);
         goto out;
+    }
     if (status < 200 || status > 299) {
         log_line("lambda: POST %s: status %ld", path, status);
         rc = CR_BACKEND;

@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 
+#include "app/core/env.h"
 #include "app/core/log.h"
 #include "aws/client/aws_client.h"
 #include "aws/stream/lambda_runtime.h"
@@ -25,7 +26,7 @@ main(void)
 
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
-    if (lambda_runtime_init(&rt, getenv("AWS_LAMBDA_RUNTIME_API"))) {
+    if (lambda_runtime_init(&rt, env_get("AWS_LAMBDA_RUNTIME_API"))) {
         curl_global_cleanup();
         return 1;
     }

@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "app/core/env.h"
 #include "app/core/log.h"
 #include "aws/client/aws_client.h"
 #include "aws/stream/stream_poller.h"
@@ -39,17 +40,16 @@ stream_signals(void)
 int
 main(void)
 {
-    const char *state = getenv("CRUDDUR_STATE");
+    const char *state = env_get("CRUDDUR_STATE");
     struct aws_client aws;
     struct aws_env env;
     struct stream_poller p;
     struct stat st;
     int rc = 1;
 
-    if (state == NULL || state[0] == '\0' || stat(state, &st) ||
-        !S_ISDIR(st.st_mode)) {
-        log_line("config: CRUDDUR_STATE %s", state && state[0] ?
-                 "is not a folder" : "is not set");
+    if (state == NULL || stat(state, &st) || !S_ISDIR(st.st_mode)) {
+        log_line("config: CRUDDUR_STATE %s", state ? "is not a folder"
+                                                   : "is not set");
         return 1;
     }
     if (stream_signals() || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)

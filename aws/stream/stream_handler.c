@@ -5,7 +5,8 @@
 #include <time.h>
 
 #include "app/core/log.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_req.h"
+#include "aws/messages/msg_store.h"
 #include "aws/stream/stream_handler.h"
 
 void
@@ -34,7 +35,7 @@ stream_sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-/* Sends one conditioned write (req is consumed) and counts it in *done.
+/* Sends one conditioned write (req is borrowed) and counts it in *done.
  * A lost condition means the row was no longer where the index said (moved
  * by someone else, or the index lagging): *changed is set, and the caller
  * reads again and decides again. */
@@ -43,9 +44,8 @@ stream_write(struct stream_handler *h, const char *target, json_t *req,
              int *changed, size_t *done)
 {
     json_t *resp = NULL;
-    cr_code rc = aws_call(h->aws, AWS_DYNAMODB, target, req, &resp, NULL);
+    cr_code rc = msg_store_call(h->aws, target, req, &resp, &h->err);
 
-    json_decref(req);
     json_decref(resp);
     if (rc == CR_CONFLICT) {
         *changed = 1;
@@ -69,7 +69,9 @@ stream_move_one(struct stream_handler *h, const struct msg_group_row *g,
         return CR_OK;
     if ((rc = msg_req_move_group(h->table, g, m->sk, m->message, &req)))
         return rc;
-    return stream_write(h, "TransactWriteItems", req, changed, &h->moved);
+    rc = stream_write(h, "TransactWriteItems", req, changed, &h->moved);
+    json_decref(req);
+    return rc;
 }
 
 /* Deletes a row that a newer row of the same owner and conversation
@@ -83,76 +85,14 @@ stream_drop_one(struct stream_handler *h, const struct msg_group_row *g,
 
     if ((rc = msg_req_drop_group(h->table, g, &req)))
         return rc;
-    return stream_write(h, "DeleteItem", req, changed, &h->dropped);
-}
-
-/* The group's rows as the index lists them. */
-struct stream_rows {
-    struct msg_group_row *row;
-    size_t n, cap;
-};
-
-static cr_code
-stream_rows_add(struct stream_rows *r, const struct msg_group_row *g)
-{
-    struct msg_group_row *grown;
-
-    if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 4;
-        if ((grown = realloc(r->row, r->cap * sizeof(*grown))) == NULL)
-            return CR_NOMEM;
-        r->row = grown;
-    }
-    r->row[r->n] = *g;
-    r->row[r->n++].message = NULL;   /* it pointed into a freed page */
-    return CR_OK;
-}
-
-/* Every group row of m's conversation, all pages of the index query. */
-static cr_code
-stream_read_rows(struct stream_handler *h, const struct msg_row *m,
-                 struct stream_rows *rows)
-{
-    json_t *req = NULL, *resp = NULL, *items, *it;
-    struct msg_group_row g;
-    size_t i;
-    cr_code rc;
-
-    if ((rc = msg_req_group_rows(h->table, m->group_uuid, &req)))
-        return rc;
-    for (;;) {
-        if ((rc = aws_call(h->aws, AWS_DYNAMODB, "Query", req, &resp, NULL)) ||
-            (rc = msg_resp_items(resp, &items)))
-            break;
-        json_array_foreach(items, i, it) {
-            if (msg_group_from_item(it, &g) != CR_OK ||
-                strcmp(g.group_uuid, m->group_uuid) != 0) {
-                /* Not this record's fault; moving it would only spread it. */
-                log_line("stream: group %s has a malformed group row; left as is",
-                         m->group_uuid);
-                continue;
-            }
-            if ((rc = stream_rows_add(rows, &g)))
-                goto out;
-        }
-        if ((rc = aws_next_page(req, resp, "LastEvaluatedKey",
-                                "ExclusiveStartKey"))) {
-            if (rc == CR_NOT_FOUND)
-                rc = CR_OK;     /* that was the last page */
-            break;
-        }
-        json_decref(resp);
-        resp = NULL;
-    }
-out:
+    rc = stream_write(h, "DeleteItem", req, changed, &h->dropped);
     json_decref(req);
-    json_decref(resp);
     return rc;
 }
 
 /* Whether another row of the same owner is newer than row i. */
 static int
-stream_superseded(const struct stream_rows *r, size_t i)
+stream_superseded(const struct msg_group_rows *r, size_t i)
 {
     size_t j;
 
@@ -171,18 +111,22 @@ static cr_code
 stream_settle(struct stream_handler *h, const struct msg_row *m,
               int *changed)
 {
-    struct stream_rows rows = { NULL, 0, 0 };
+    struct msg_group_rows rows = { 0 };
     size_t i;
     cr_code rc;
 
-    rc = stream_read_rows(h, m, &rows);
+    rc = msg_store_group_rows(h->aws, h->table, m->group_uuid, &rows, &h->err);
+    /* Not this record's fault; moving such a row would only spread it. */
+    if (rows.skipped)
+        log_line("stream: group %s has %zu malformed group rows; left as they are",
+                 m->group_uuid, rows.skipped);
     for (i = 0; rc == CR_OK && i < rows.n; i++) {
         if (stream_superseded(&rows, i))
             rc = stream_drop_one(h, &rows.row[i], changed);
         else
             rc = stream_move_one(h, &rows.row[i], m, changed);
     }
-    free(rows.row);
+    msg_group_rows_free(&rows);
     return rc;
 }
 
@@ -201,9 +145,7 @@ stream_apply(struct stream_handler *h, const struct msg_row *m)
         if ((rc = stream_settle(h, m, &changed)) || !changed)
             return rc;
     }
-    log_line("stream: group %s kept changing for %d rounds", m->group_uuid,
-             h->max_rounds);
-    return CR_CONFLICT;
+    return CR_CONFLICT;     /* the group kept changing: the batch says so */
 }
 
 cr_code
@@ -213,6 +155,7 @@ stream_handle_record(struct stream_handler *h, json_t *record)
     json_t *ddb;
     struct msg_row m;
 
+    aws_error_clear(&h->err);
     name = json_string_value(json_object_get(record, "eventName"));
     ddb = json_object_get(record, "dynamodb");
     if (name == NULL || !json_is_object(ddb))
@@ -250,6 +193,7 @@ stream_handle_batch(struct stream_handler *h, json_t *batch,
                     struct stream_report *rep)
 {
     json_t *records = json_object_get(batch, "Records"), *r;
+    char why[AWS_ERR_TARGET_SIZE + AWS_ERR_TYPE_SIZE + 64];
     const char *seq;
     size_t i;
     cr_code rc;
@@ -262,8 +206,11 @@ stream_handle_batch(struct stream_handler *h, json_t *batch,
         if ((rc = stream_handle_record(h, r)) == CR_OK)
             continue;
         seq = stream_record_seq(r);
-        log_line("stream: record %s failed: %s", seq ? seq : "(no sequence)",
-                 cr_strerror(rc));
+        /* The one line of this failure: the edge of the handler. */
+        aws_error_describe(&h->err, why, sizeof(why));
+        log_line("stream: record %s failed: %s%s%s",
+                 seq ? seq : "(no sequence)", cr_strerror(rc),
+                 why[0] ? ": DynamoDB " : "", why);
         if (stream_report_add(rep, rep->nrecords, seq, rc)) {
             stream_report_free(rep);
             return CR_NOMEM;

@@ -1,5 +1,5 @@
-/* stream_handler.h - the message stream processor's one handler (SPEC
- * section 7), shared by the Lambda bootstrap and the local poller.
+/* stream_handler.h - the message stream processor's one handler, shared by
+ * the Lambda bootstrap and the local poller.
  *
  * Input is a batch of DynamoDB Streams records, {"Records": [...]}, the
  * shape both Lambda's event and GetRecords' answer have. For every INSERT
@@ -10,7 +10,8 @@
  * An owner with two rows of one conversation (both sides started it at the
  * same moment, each writing both rows) keeps the newest: the older is
  * deleted (msg_req_drop_group). Records are handled one by one: one
- * failure does not stop the others. */
+ * failure does not stop the others; stream_handle_batch() logs each failed
+ * record once. */
 #ifndef CRUDDUR_STREAM_HANDLER_H
 #define CRUDDUR_STREAM_HANDLER_H
 
@@ -28,6 +29,7 @@ struct stream_handler {
     long round_delay_ms;      /* pause before a re-read, times the round: 20 */
     size_t moved;             /* group rows moved so far (for logs, tests) */
     size_t dropped;           /* superseded group rows deleted so far */
+    struct aws_error err;     /* the last record's DynamoDB failure */
 };
 
 /* A failed record: its dynamodb.SequenceNumber (borrowed from the batch;

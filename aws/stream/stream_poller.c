@@ -76,31 +76,26 @@ stream_poller_free(struct stream_poller *p)
     stream_ckpt_free(&p->ckpt);
 }
 
+/* One Streams call (req borrowed); a failure's detail in p->err. */
 static cr_code
 poll_call(struct stream_poller *p, const char *target, json_t *req,
-          json_t **resp, struct aws_error *err)
+          json_t **resp)
 {
-    cr_code rc;
-
-    if (req == NULL)
-        return CR_NOMEM;
-    rc = aws_call(p->aws, AWS_STREAMS, target, req, resp, err);
-    json_decref(req);
-    return rc;
+    return aws_call(p->aws, AWS_STREAMS, target, req, resp, &p->err);
 }
 
 /* The table's newest stream (greatest StreamLabel, a timestamp). */
 static cr_code
 poll_find_stream(struct stream_poller *p)
 {
-    json_t *resp = NULL, *s;
+    json_t *req, *resp = NULL, *s;
     const char *arn = NULL, *label, *best = "";
     size_t i;
     cr_code rc;
 
-    rc = poll_call(p, "ListStreams",
-                   json_pack("{s:s}", "TableName", p->aws->env.table), &resp,
-                   NULL);
+    req = json_pack("{s:s}", "TableName", p->aws->env.table);
+    rc = poll_call(p, "ListStreams", req, &resp);
+    json_decref(req);
     if (rc)
         return rc;
     json_array_foreach(json_object_get(resp, "Streams"), i, s) {
@@ -140,45 +135,51 @@ poll_add_shard(struct stream_poller *p, const char *id)
     return CR_OK;
 }
 
+struct poll_shards_page {
+    struct stream_poller *p;
+    json_t *live;           /* ids of every shard listed */
+};
+
+static cr_code
+poll_shards_page(void *arg, json_t *resp, int *stop)
+{
+    struct poll_shards_page *pg = arg;
+    json_t *desc = json_object_get(resp, "StreamDescription"), *sh;
+    const char *id;
+    size_t i;
+    cr_code rc;
+
+    (void)stop;
+    json_array_foreach(json_object_get(desc, "Shards"), i, sh) {
+        id = json_string_value(json_object_get(sh, "ShardId"));
+        if (id && ((rc = poll_add_shard(pg->p, id)) ||
+                   (rc = json_array_append_new(pg->live, json_string(id))
+                         ? CR_NOMEM : CR_OK)))
+            return rc;
+    }
+    return CR_OK;
+}
+
 /* Every shard of the stream (all pages); checkpoints of shards that are
  * gone (trimmed) are dropped. */
 static cr_code
 poll_describe(struct stream_poller *p)
 {
-    json_t *resp = NULL, *desc, *sh, *req, *live = json_array();
-    const char *id, *last = NULL;
-    char *start = NULL;
-    size_t i;
+    struct poll_shards_page pg = { p, json_array() };
+    json_t *req = json_pack("{s:s}", "StreamArn", p->stream_arn);
     cr_code rc = CR_NOMEM;
 
-    if (live == NULL)
-        return CR_NOMEM;
-    do {
-        req = json_pack("{s:s, s:s?}", "StreamArn", p->stream_arn,
-                        "ExclusiveStartShardId", start);
-        free(start);
-        start = NULL;
-        if ((rc = poll_call(p, "DescribeStream", req, &resp, NULL)))
-            goto out;
-        desc = json_object_get(resp, "StreamDescription");
-        json_array_foreach(json_object_get(desc, "Shards"), i, sh) {
-            id = json_string_value(json_object_get(sh, "ShardId"));
-            if (id && ((rc = poll_add_shard(p, id)) ||
-                       json_array_append_new(live, json_string(id))))
-                goto out;
-        }
-        last = json_string_value(json_object_get(desc, "LastEvaluatedShardId"));
-        if (last && (start = strdup(last)) == NULL)
-            rc = CR_NOMEM;
-        json_decref(resp);
-        resp = NULL;
-    } while (start);
-    if (rc == CR_OK && (rc = stream_ckpt_prune(&p->ckpt, live)) == CR_BACKEND)
+    if (pg.live && req)
+        rc = aws_call_pages(p->aws, AWS_STREAMS, "DescribeStream", req,
+                            "StreamDescription.LastEvaluatedShardId",
+                            "ExclusiveStartShardId", poll_shards_page, &pg,
+                            &p->err);
+    if (rc == CR_OK && (rc = stream_ckpt_prune(&p->ckpt, pg.live)) == CR_BACKEND)
         rc = CR_OK;   /* the file is rewritten with the next checkpoint */
-    p->described_ms = poll_now_ms();
-out:
-    json_decref(resp);
-    json_decref(live);
+    if (rc == CR_OK)
+        p->described_ms = poll_now_ms();
+    json_decref(req);
+    json_decref(pg.live);
     return rc;
 }
 
@@ -188,16 +189,16 @@ static cr_code
 poll_iterator(struct stream_poller *p, struct poll_shard *s)
 {
     const char *seq = stream_ckpt_get(&p->ckpt, s->id), *it;
-    struct aws_error err;
-    json_t *resp = NULL;
+    json_t *req, *resp = NULL;
     cr_code rc;
 
-    rc = poll_call(p, "GetShardIterator",
-                   json_pack("{s:s, s:s, s:s, s:s?}", "StreamArn", p->stream_arn,
-                             "ShardId", s->id, "ShardIteratorType",
-                             seq ? "AFTER_SEQUENCE_NUMBER" : "TRIM_HORIZON",
-                             "SequenceNumber", seq), &resp, &err);
-    if (rc && seq && strcmp(err.type, "TrimmedDataAccessException") == 0) {
+    req = json_pack("{s:s, s:s, s:s, s:s?}", "StreamArn", p->stream_arn,
+                    "ShardId", s->id, "ShardIteratorType",
+                    seq ? "AFTER_SEQUENCE_NUMBER" : "TRIM_HORIZON",
+                    "SequenceNumber", seq);
+    rc = poll_call(p, "GetShardIterator", req, &resp);
+    json_decref(req);
+    if (rc && seq && strcmp(p->err.type, "TrimmedDataAccessException") == 0) {
         log_line("stream: shard %s: checkpoint trimmed; from the horizon", s->id);
         json_object_del(p->ckpt.shards, s->id);
         return poll_iterator(p, s);
@@ -269,8 +270,7 @@ static cr_code
 poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
 {
     struct stream_report rep;
-    struct aws_error err;
-    json_t *resp = NULL, *records;
+    json_t *req, *resp = NULL, *records;
     const char *next, *last, *first;
     size_t n;
     cr_code rc;
@@ -279,10 +279,11 @@ poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
         return rc;
     if (s->closed_done)
         return CR_OK;
-    rc = poll_call(p, "GetRecords", json_pack("{s:s, s:i}", "ShardIterator",
-                                              s->iterator, "Limit", 1000),
-                   &resp, &err);
-    if (rc && strcmp(err.type, "ExpiredIteratorException") == 0) {
+    req = json_pack("{s:s, s:i}", "ShardIterator", s->iterator, "Limit",
+                    1000);
+    rc = poll_call(p, "GetRecords", req, &resp);
+    json_decref(req);
+    if (rc && strcmp(p->err.type, "ExpiredIteratorException") == 0) {
         free(s->iterator);
         s->iterator = NULL;   /* a new one from the checkpoint next pass */
         return CR_OK;
@@ -371,11 +372,13 @@ out:
 void
 stream_poller_run(struct stream_poller *p)
 {
+    char why[AWS_ERR_TARGET_SIZE + AWS_ERR_TYPE_SIZE + 64];
     long err_ms = 0;
     size_t n;
     cr_code rc;
 
     while (!*p->stop) {
+        aws_error_clear(&p->err);
         rc = stream_poller_pass(p, &n);
         if (rc) {
             /* DynamoDB Local down or restarted, or no table yet. */
@@ -383,7 +386,9 @@ stream_poller_run(struct stream_poller *p)
             if (err_ms > 2000)
                 err_ms = 2000;
             if (rc != CR_NOT_FOUND || err_ms == 250)
-                log_line("stream: %s; starting over", cr_strerror(rc));
+                log_line("stream: %s%s%s; starting over", cr_strerror(rc),
+                         p->err.target[0] ? ": Streams " : "",
+                         aws_error_describe(&p->err, why, sizeof(why)));
             poll_sleep(p, err_ms);
             continue;
         }

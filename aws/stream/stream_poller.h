@@ -39,6 +39,7 @@ struct stream_poller {
     long long described_ms;           /* last DescribeStream */
     long idle_ms;                     /* current idle wait: 100 .. 1000 */
     volatile sig_atomic_t *stop;      /* set by SIGTERM/SIGINT */
+    struct aws_error err;             /* the last Streams call's failure */
 };
 
 /* state_dir holds the checkpoint file (NULL: memory only). */
@@ -47,10 +48,12 @@ cr_code stream_poller_init(struct stream_poller *p, struct aws_client *aws,
 void stream_poller_free(struct stream_poller *p);
 
 /* One pass over every shard. *records counts the records read. A stream
- * error drops the stream state (the next pass starts with ListStreams). */
+ * error drops the stream state (the next pass starts with ListStreams);
+ * p->err holds its detail when it was a failed call. */
 cr_code stream_poller_pass(struct stream_poller *p, size_t *records);
 
-/* Passes until *stop, waiting between idle passes and after errors. */
+/* Passes until *stop, waiting between idle passes and after errors (each
+ * logged once, here). */
 void stream_poller_run(struct stream_poller *p);
 
 #endif

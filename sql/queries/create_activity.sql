@@ -1,3 +1,4 @@
+-- retry: unsafe (a write: it may have run before the connection broke)
 -- $1 author uuid, $2 message, $3 time to live as an interval ('7 days').
 -- Answers the created activity.
 WITH ins AS (

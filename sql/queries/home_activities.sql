@@ -1,3 +1,4 @@
+-- retry: safe (a read: sending it again changes nothing)
 -- The home feed: the newest unexpired top-level activities.
 SELECT COALESCE(json_agg(public.activity_json(a, u) ORDER BY a.created_at DESC),
                 '[]'::json)

@@ -1,3 +1,4 @@
+-- retry: safe (a read: sending it again changes nothing)
 -- $1 the caller's uuid. Unexpired replies by others to the caller's
 -- activities, newest first.
 SELECT COALESCE(json_agg(public.activity_json(r, u) ORDER BY r.created_at DESC),

@@ -1,3 +1,4 @@
+-- retry: safe (a read: sending it again changes nothing)
 -- $1 search term. Unexpired activities (replies too) whose message holds
 -- the term as plain text, case-insensitively: strpos, not LIKE, so '%' and
 -- '_' in the term are characters like any other.

@@ -1,3 +1,4 @@
+-- retry: safe (a read: sending it again changes nothing)
 -- $1 activity uuid. The unexpired activity with its unexpired replies,
 -- oldest first; no row when absent or expired.
 SELECT (public.activity_json(a, u)::jsonb || jsonb_build_object('replies', (

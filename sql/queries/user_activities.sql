@@ -1,3 +1,4 @@
+-- retry: safe (a read: sending it again changes nothing)
 -- $1 handle. One row when the user exists: their unexpired top-level
 -- activities, newest first; no row when the handle is unknown.
 SELECT (

@@ -1,5 +1,5 @@
 # Two people writing to each other for the first time at the same moment
-# (SPEC section 6, pattern C): every first message lands in one
+# (pattern C of aws/messages/msg_req.h): every first message lands in one
 # conversation, each side lists it once, and once the stream processor has
 # run each side keeps one group row of it.
 use strict;

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_row.h"
 #include "tests/fuzz/fz.h"
 
 static inline int

@@ -8,13 +8,13 @@
 #ifndef CRUDDUR_FZ_HTTP_H
 #define CRUDDUR_FZ_HTTP_H
 
-#include "app/http/http.h"
-#include "app/http/router.h"
-#include "services/routes.h"
-#include "app/db/user.h"
 #include "app/core/utf8.h"
 #include "app/core/uuid.h"
+#include "app/db/user.h"
+#include "app/http/http.h"
+#include "app/http/router.h"
 #include "services/input.h"
+#include "services/routes.h"
 #include "tests/fuzz/fz.h"
 
 /* A decoded value the services may use: a C string of valid UTF-8. */
@@ -33,7 +33,7 @@ fz_http_route(struct http_request *req, const char *method)
     const char *p;
     int i, ncolons = 0;
 
-    r = router_match(app_routes, app_nroutes, method, req, &found, allow,
+    r = router_match(routes, routes_count, method, req, &found, allow,
                      sizeof(allow));
     if (r != ROUTER_FOUND)
         return found == NULL && req->nparams == 0 &&

@@ -4,7 +4,7 @@
 #ifndef CRUDDUR_FZ_MSG_TIME_H
 #define CRUDDUR_FZ_MSG_TIME_H
 
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_time.h"
 #include "tests/fuzz/fz.h"
 
 static inline int

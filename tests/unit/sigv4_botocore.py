@@ -2,7 +2,7 @@
 """sigv4_botocore.py - print the Authorization header botocore's
 SigV4Auth computes for one request, at a fixed time, without any network.
 
-The environment variable SIGV4_SPEC holds a JSON object: method, url,
+The environment variable SIGV4_REQUEST holds a JSON object: method, url,
 headers (name -> value, the ones to sign besides host and the date), body,
 access_key, secret_key, token (optional), region, service, amz_date
 ("YYYYMMDDTHHMMSSZ"). Used by test_aws_sigv4 to
@@ -42,7 +42,7 @@ def fix_clock(fixed):
 
 
 def main():
-    spec = json.loads(os.environ["SIGV4_SPEC"])
+    spec = json.loads(os.environ["SIGV4_REQUEST"])
     fixed = datetime.datetime.strptime(spec["amz_date"], "%Y%m%dT%H%M%SZ")
     fix_clock(fixed)
     creds = Credentials(spec["access_key"], spec["secret_key"], spec.get("token"))

@@ -56,6 +56,29 @@ test_token_string_continues(void **state)
     json_decref(req);
 }
 
+/* DescribeStream keeps its marker inside StreamDescription. */
+static void
+test_path_continues(void **state)
+{
+    json_t *req = parse("{\"StreamArn\":\"a\"}");
+    json_t *resp = parse("{\"StreamDescription\":{\"Shards\":[],"
+                         "\"LastEvaluatedShardId\":\"shard-7\"}}");
+    json_t *last = parse("{\"StreamDescription\":{\"Shards\":[]}}");
+
+    (void)state;
+    assert_int_equal(aws_next_page(req, resp,
+                                   "StreamDescription.LastEvaluatedShardId",
+                                   "ExclusiveStartShardId"), CR_OK);
+    assert_string_equal(json_string_value(json_object_get(
+                            req, "ExclusiveStartShardId")), "shard-7");
+    assert_int_equal(aws_next_page(req, last,
+                                   "StreamDescription.LastEvaluatedShardId",
+                                   "ExclusiveStartShardId"), CR_NOT_FOUND);
+    json_decref(last);
+    json_decref(resp);
+    json_decref(req);
+}
+
 static void
 test_last_page(void **state)
 {
@@ -86,6 +109,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key_object_continues),
         cmocka_unit_test(test_token_string_continues),
+        cmocka_unit_test(test_path_continues),
         cmocka_unit_test(test_last_page),
     };
 

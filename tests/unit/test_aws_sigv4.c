@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "aws/client/aws_client.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_req.h"
 #include "tests/unit/http_stub.h"
 
 #define FIXED_TIME 1679166251   /* 2023-03-18T19:04:11Z */
@@ -65,7 +65,7 @@ botocore_auth(struct stub *s, const char *service, const char *token,
     /* Handed over in the environment: no temporary file, no quoting. */
     text = json_dumps(spec, JSON_COMPACT);
     assert_non_null(text);
-    assert_int_equal(setenv("SIGV4_SPEC", text, 1), 0);
+    assert_int_equal(setenv("SIGV4_REQUEST", text, 1), 0);
     free(text);
     json_decref(spec);
     script_path(script, sizeof(script));
@@ -79,7 +79,7 @@ botocore_auth(struct stub *s, const char *service, const char *token,
     assert_non_null(fgets(out, (int)size, p));
     out[strcspn(out, "\n")] = '\0';
     assert_int_equal(pclose(p), 0);
-    unsetenv("SIGV4_SPEC");
+    unsetenv("SIGV4_REQUEST");
 }
 
 static void

@@ -8,7 +8,10 @@
 #include <cmocka.h>
 
 #include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_key.h"
+#include "aws/messages/msg_req.h"
+#include "aws/messages/msg_row.h"
+#include "aws/messages/msg_time.h"
 
 #define G  "5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13"
 #define U1 "198ff1bc-38a2-401b-ac30-ed0f6fb0da1a"
@@ -218,6 +221,46 @@ test_msg_item_round_trip(void **state)
     json_decref(item);
 }
 
+/* The one builder: every field from the users, a fresh uuid, the time. */
+static void
+test_row_builders(void **state)
+{
+    const struct user a = { U1, "andrewbrown", "Andrew Brown" };
+    const struct user b = { U2, "bayko", "Andrew Bayko" };
+    struct msg_group_row g, expect_g;
+    struct msg_row m, m2;
+    int64_t usec;
+
+    (void)state;
+    assert_int_equal(msg_time_parse("2023-03-18T19:04:11.123456+00:00",
+                                    &usec), CR_OK);
+    assert_int_equal(msg_row_new(&m, G, &a, "hello", usec), CR_OK);
+    assert_string_equal(m.group_uuid, G);
+    assert_string_equal(m.sk, "2023-03-18T19:04:11.123456+00:00");
+    assert_string_equal(m.user_uuid, U1);
+    assert_string_equal(m.user_display_name, "Andrew Brown");
+    assert_string_equal(m.user_handle, "andrewbrown");
+    assert_string_equal(m.message, "hello");
+    assert_true(uuid_valid(m.message_uuid));
+    assert_int_equal(msg_row_new(&m2, G, &a, "hello", usec), CR_OK);
+    assert_string_not_equal(m.message_uuid, m2.message_uuid);
+
+    /* U1's row names the other person, b: what fill_group() writes. */
+    fill_group(&expect_g);
+    assert_int_equal(msg_group_row_new(&g, &a, &b, G, expect_g.sk,
+                                       expect_g.message), CR_OK);
+    assert_string_equal(g.owner_uuid, expect_g.owner_uuid);
+    assert_string_equal(g.sk, expect_g.sk);
+    assert_string_equal(g.group_uuid, G);
+    assert_string_equal(g.user_uuid, U2);
+    assert_string_equal(g.user_display_name, "Andrew Bayko");
+    assert_string_equal(g.user_handle, "bayko");
+    assert_ptr_equal(g.message, expect_g.message);
+    assert_int_equal(msg_group_row_new(&g, &a, &b, G,
+                                       "2023-03-18T19:04:11.123456+00:00 and more",
+                                       "x"), CR_INVALID);
+}
+
 /* Each mutation of a good message item must be rejected. */
 static void
 test_strict_rejects(void **state)
@@ -373,6 +416,7 @@ main(void)
         cmocka_unit_test(test_conversation_uuid),
         cmocka_unit_test(test_group_item_round_trip),
         cmocka_unit_test(test_msg_item_round_trip),
+        cmocka_unit_test(test_row_builders),
         cmocka_unit_test(test_strict_rejects),
         cmocka_unit_test(test_requests),
     };

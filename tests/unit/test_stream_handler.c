@@ -17,7 +17,10 @@
 
 #include "app/core/uuid.h"
 #include "aws/client/aws_client.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_key.h"
+#include "aws/messages/msg_req.h"
+#include "aws/messages/msg_row.h"
+#include "aws/messages/msg_time.h"
 #include "aws/stream/stream_handler.h"
 #include "aws/stream/stream_poller.h"
 #include "tests/unit/ddb_local.h"

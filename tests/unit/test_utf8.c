@@ -6,8 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "app/db/user.h"
 #include "app/core/utf8.h"
+#include "app/db/user.h"
 
 #define VALID(s) utf8_valid(s, sizeof(s) - 1)
 

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/programs/cruddur-aws/tool.h"
+#include "app/programs/cruddur-aws/tool_cognito.h"
+#include "app/programs/cruddur-aws/tool_db.h"
+#include "app/programs/cruddur-aws/tool_ddb.h"
 
 static int
 usage(void)

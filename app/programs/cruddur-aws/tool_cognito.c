@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/programs/cruddur-aws/tool.h"
+#include "app/programs/cruddur-aws/tool_cognito.h"
 
 #define TOOL_POOL_NAME     "cruddur-user-pool"
 #define TOOL_CLIENT_NAME   "cruddur"
@@ -15,18 +15,6 @@ static const struct { const char *handle, *name; } tool_seed_users[] = {
     { "bayko", "Andrew Bayko" },
     { "londo", "Londo Mollari" },
 };
-
-static const char *
-tool_env(const char *name)
-{
-    const char *v = getenv(name);
-
-    if (v == NULL || *v == '\0') {
-        fprintf(stderr, "cruddur-aws: %s is not set\n", name);
-        return NULL;
-    }
-    return v;
-}
 
 static const char *
 tool_attr(json_t *user, const char *name)
@@ -41,42 +29,48 @@ tool_attr(json_t *user, const char *name)
     return NULL;
 }
 
+struct tool_users_page {
+    tool_user_fn fn;
+    void *arg;
+};
+
+static cr_code
+tool_users_page(void *arg, json_t *resp, int *stop)
+{
+    struct tool_users_page *p = arg;
+    json_t *u;
+    size_t i;
+
+    json_array_foreach(json_object_get(resp, "Users"), i, u) {
+        const char *sub = tool_attr(u, "sub");
+        const char *name = json_string_value(json_object_get(u, "Username"));
+
+        if (sub && name &&
+            p->fn(p->arg, sub, tool_attr(u, "preferred_username"), name,
+                  tool_attr(u, "email"))) {
+            *stop = 1;
+            break;
+        }
+    }
+    return CR_OK;
+}
+
 cr_code
 tool_cognito_each_user(struct tool *t, tool_user_fn fn, void *arg)
 {
     const char *pool = tool_env("AWS_COGNITO_USER_POOL_ID");
-    json_t *req, *resp = NULL, *users, *u;
-    size_t i;
+    struct tool_users_page page = { fn, arg };
+    json_t *req;
     cr_code rc = CR_NOMEM;
 
     if (pool == NULL)
         return CR_INVALID;
     req = json_pack("{s:s, s:i}", "UserPoolId", pool, "Limit", 60);
-    while (req) {
-        if ((rc = tool_call(t, AWS_COGNITO, "ListUsers", req, &resp)))
-            break;
-        users = json_object_get(resp, "Users");
-        json_array_foreach(users, i, u) {
-            const char *sub = tool_attr(u, "sub");
-            const char *name = json_string_value(json_object_get(u, "Username"));
-
-            if (sub && name &&
-                fn(arg, sub, tool_attr(u, "preferred_username"), name,
-                   tool_attr(u, "email")))
-                goto out;
-        }
-        if ((rc = aws_next_page(req, resp, "PaginationToken",
-                                "PaginationToken"))) {
-            if (rc == CR_NOT_FOUND)
-                rc = CR_OK;     /* that was the last page */
-            break;
-        }
-        json_decref(resp);
-        resp = NULL;
-    }
-out:
+    if (req)
+        rc = tool_call_pages(t, AWS_COGNITO, "ListUsers", req,
+                             "PaginationToken", "PaginationToken",
+                             tool_users_page, &page);
     json_decref(req);
-    json_decref(resp);
     return rc;
 }
 
@@ -117,8 +111,8 @@ tool_find_by_name(struct tool *t, const char *target, json_t *req,
     return CR_OK;
 }
 
-/* Runs one call whose answer only matters as success; *id (if given) is
- * copied from answer[obj][field]. */
+/* Runs one call (req borrowed) whose answer only matters as success; *id
+ * (if given) is copied from answer[obj][field]. */
 static cr_code
 tool_cognito_do(struct tool *t, const char *target, json_t *req,
                 const char *obj, const char *field, char *id, size_t size)
@@ -127,10 +121,7 @@ tool_cognito_do(struct tool *t, const char *target, json_t *req,
     const char *v;
     cr_code rc;
 
-    if (req == NULL)
-        return CR_NOMEM;
     rc = tool_call(t, AWS_COGNITO, target, req, &resp);
-    json_decref(req);
     if (rc == CR_OK && id) {
         v = json_string_value(json_object_get(json_object_get(resp, obj), field));
         if (v == NULL)
@@ -154,10 +145,12 @@ tool_setup_pool(struct tool *t, char *pool, size_t size)
     if (rc || pool[0])
         return rc;
     /* Sign-in by email, as the Cruddur pool is set up in AWS. */
-    return tool_cognito_do(t, "CreateUserPool",
-                           json_pack("{s:s, s:[s]}", "PoolName", TOOL_POOL_NAME,
-                                     "UsernameAttributes", "email"),
-                           "UserPool", "Id", pool, size);
+    req = json_pack("{s:s, s:[s]}", "PoolName", TOOL_POOL_NAME,
+                    "UsernameAttributes", "email");
+    rc = tool_cognito_do(t, "CreateUserPool", req, "UserPool", "Id", pool,
+                         size);
+    json_decref(req);
+    return rc;
 }
 
 static cr_code
@@ -172,13 +165,13 @@ tool_setup_client(struct tool *t, const char *pool, char *client, size_t size)
     json_decref(req);
     if (rc || client[0])
         return rc;
-    return tool_cognito_do(t, "CreateUserPoolClient",
-                           json_pack("{s:s, s:s, s:[s,s]}", "UserPoolId", pool,
-                                     "ClientName", TOOL_CLIENT_NAME,
-                                     "ExplicitAuthFlows",
-                                     "ALLOW_USER_PASSWORD_AUTH",
-                                     "ALLOW_REFRESH_TOKEN_AUTH"),
-                           "UserPoolClient", "ClientId", client, size);
+    req = json_pack("{s:s, s:s, s:[s,s]}", "UserPoolId", pool,
+                    "ClientName", TOOL_CLIENT_NAME, "ExplicitAuthFlows",
+                    "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH");
+    rc = tool_cognito_do(t, "CreateUserPoolClient", req, "UserPoolClient",
+                         "ClientId", client, size);
+    json_decref(req);
+    return rc;
 }
 
 /* Creates a seed user unless it exists, then sets its known password. */
@@ -188,6 +181,7 @@ tool_setup_user(struct tool *t, const char *pool, const char *handle,
 {
     char email[64];
     json_t *req, *resp = NULL;
+    struct aws_error err;
     cr_code rc;
 
     snprintf(email, sizeof(email), "%s@example.com", handle);
@@ -201,19 +195,18 @@ tool_setup_user(struct tool *t, const char *pool, const char *handle,
     if (req == NULL)
         return CR_NOMEM;
     /* Called directly: CR_CONFLICT (it exists) is no error here. */
-    rc = aws_call(&t->aws, AWS_COGNITO, "AdminCreateUser", req, &resp, NULL);
+    rc = aws_call(&t->aws, AWS_COGNITO, "AdminCreateUser", req, &resp, &err);
     json_decref(req);
     json_decref(resp);
     if (rc && rc != CR_CONFLICT) {
-        fprintf(stderr, "cruddur-aws: AdminCreateUser %s: %s\n", handle,
-                cr_strerror(rc));
+        tool_report("AdminCreateUser", rc, &err);
         return rc;
     }
-    return tool_cognito_do(t, "AdminSetUserPassword",
-                           json_pack("{s:s, s:s, s:s, s:b}", "UserPoolId", pool,
-                                     "Username", email, "Password",
-                                     TOOL_SEED_PASSWORD, "Permanent", 1),
-                           NULL, NULL, NULL, 0);
+    req = json_pack("{s:s, s:s, s:s, s:b}", "UserPoolId", pool, "Username",
+                    email, "Password", TOOL_SEED_PASSWORD, "Permanent", 1);
+    rc = tool_cognito_do(t, "AdminSetUserPassword", req, NULL, NULL, NULL, 0);
+    json_decref(req);
+    return rc;
 }
 
 static int
@@ -244,6 +237,8 @@ tool_token(struct tool *t, const char *who, const char *password)
 {
     const char *client = tool_env("AWS_COGNITO_USER_POOL_CLIENT_ID");
     char username[128], token[8192];
+    json_t *req;
+    cr_code rc;
 
     if (client == NULL)
         return 1;
@@ -251,13 +246,14 @@ tool_token(struct tool *t, const char *who, const char *password)
         snprintf(username, sizeof(username), "%s", who);
     else
         snprintf(username, sizeof(username), "%s@example.com", who);
-    if (tool_cognito_do(t, "InitiateAuth",
-                        json_pack("{s:s, s:s, s:{s:s, s:s}}",
-                                  "AuthFlow", "USER_PASSWORD_AUTH",
-                                  "ClientId", client, "AuthParameters",
-                                  "USERNAME", username, "PASSWORD", password),
-                        "AuthenticationResult", "AccessToken", token,
-                        sizeof(token)))
+    req = json_pack("{s:s, s:s, s:{s:s, s:s}}", "AuthFlow",
+                    "USER_PASSWORD_AUTH", "ClientId", client,
+                    "AuthParameters", "USERNAME", username, "PASSWORD",
+                    password);
+    rc = tool_cognito_do(t, "InitiateAuth", req, "AuthenticationResult",
+                         "AccessToken", token, sizeof(token));
+    json_decref(req);
+    if (rc)
         return 1;
     puts(token);
     return 0;

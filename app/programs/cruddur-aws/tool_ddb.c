@@ -1,74 +1,16 @@
-/* tool_ddb.c - cruddur-aws call and ddb: the table and its patterns. */
+/* tool_ddb.c - cruddur-aws ddb: the table and its patterns. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
-#include "app/programs/cruddur-aws/tool.h"
+#include "app/programs/cruddur-aws/tool_ddb.h"
+#include "app/programs/cruddur-aws/tool_seed.h"
+#include "aws/messages/msg_req.h"
 
-cr_code
-tool_call(struct tool *t, enum aws_service svc, const char *target,
-          json_t *req, json_t **resp)
-{
-    struct aws_error err;
-    cr_code rc = aws_call(&t->aws, svc, target, req, resp, &err);
-
-    if (rc)
-        fprintf(stderr, "cruddur-aws: %s: %s%s%s%s%s\n", target,
-                cr_strerror(rc), err.type[0] ? ": " : "", err.type,
-                err.message[0] ? ": " : "", err.message);
-    return rc;
-}
-
-static void
-tool_print(json_t *j, size_t flags)
-{
-    char *s = json_dumps(j, flags | JSON_SORT_KEYS);
-
-    if (s)
-        puts(s);
-    free(s);
-}
-
-int
-tool_raw_call(struct tool *t, int argc, char **argv)
-{
-    static const char *const names[] = {
-        [AWS_DYNAMODB] = "dynamodb", [AWS_STREAMS] = "streams",
-        [AWS_COGNITO] = "cognito-idp",
-    };
-    json_t *req, *resp = NULL;
-    json_error_t jerr;
-    int svc, rc;
-
-    if (argc != 3) {
-        fputs("usage: cruddur-aws call SERVICE TARGET JSON\n", stderr);
-        return 2;
-    }
-    for (svc = 0; svc < 3; svc++)
-        if (strcmp(argv[0], names[svc]) == 0)
-            break;
-    if (svc == 3) {
-        fputs("cruddur-aws: SERVICE is dynamodb, streams or cognito-idp\n",
-              stderr);
-        return 2;
-    }
-    if ((req = json_loads(argv[2], 0, &jerr)) == NULL) {
-        fprintf(stderr, "cruddur-aws: JSON: %s\n", jerr.text);
-        return 2;
-    }
-    rc = tool_call(t, (enum aws_service)svc, argv[1], req, &resp) ? 1 : 0;
-    if (rc == 0)
-        tool_print(resp, JSON_INDENT(2));
-    json_decref(req);
-    json_decref(resp);
-    return rc;
-}
-
-/* SPEC section 6. On-demand billing: nothing to size, and no throttling
- * of a burst of messages at a provisioned 5 writes a second. */
+/* The table of aws/messages/msg_row.h: keys, index and stream. On-demand
+ * billing: nothing to size, and no throttling of a burst of messages at a
+ * provisioned 5 writes a second. */
 static json_t *
 tool_table_spec(const char *table)
 {
@@ -123,9 +65,9 @@ tool_wait_active(struct tool *t)
     return rc;
 }
 
-/* One table-level call (req is consumed). 0 when it did its work, 1 when
+/* One table-level call (req is borrowed). 0 when it did its work, 1 when
  * it answered `already` (the table is as wanted already: says so), -1 on
- * any other failure (printed). */
+ * any other failure (reported). */
 static int
 tool_table_call(struct tool *t, const char *target, json_t *req,
                 cr_code already, const char *already_note)
@@ -134,18 +76,14 @@ tool_table_call(struct tool *t, const char *target, json_t *req,
     struct aws_error err;
     cr_code rc;
 
-    if (req == NULL)
-        return -1;
     rc = aws_call(&t->aws, AWS_DYNAMODB, target, req, &resp, &err);
-    json_decref(req);
     json_decref(resp);
     if (rc == already) {
         printf("table %s %s\n", t->aws.env.table, already_note);
         return 1;
     }
     if (rc) {
-        fprintf(stderr, "cruddur-aws: %s: %s %s\n", target, err.type,
-                err.message);
+        tool_report(target, rc, &err);
         return -1;
     }
     return 0;
@@ -154,10 +92,11 @@ tool_table_call(struct tool *t, const char *target, json_t *req,
 static int
 tool_schema_load(struct tool *t)
 {
-    int r = tool_table_call(t, "CreateTable",
-                            tool_table_spec(t->aws.env.table),
-                            CR_CONFLICT, "already exists");
+    json_t *req = tool_table_spec(t->aws.env.table);
+    int r = tool_table_call(t, "CreateTable", req, CR_CONFLICT,
+                            "already exists");
 
+    json_decref(req);
     if (r != 0)
         return r < 0;
     return tool_wait_active(t);
@@ -166,61 +105,66 @@ tool_schema_load(struct tool *t)
 static int
 tool_drop(struct tool *t)
 {
-    int r = tool_table_call(t, "DeleteTable",
-                            json_pack("{s:s}", "TableName", t->aws.env.table),
-                            CR_NOT_FOUND, "does not exist");
+    json_t *req = json_pack("{s:s}", "TableName", t->aws.env.table);
+    int r = tool_table_call(t, "DeleteTable", req, CR_NOT_FOUND,
+                            "does not exist");
 
+    json_decref(req);
     if (r == 0)
         printf("table %s dropped\n", t->aws.env.table);
     return r < 0;
 }
 
-/* Calls target page after page (req is taken), printing every entry of
- * the answers' member list: strings as they are, objects as one line of
- * JSON. 0 when every page was read. */
+/* Prints every entry of a listing answer's list member: strings as they
+ * are, objects as one line of JSON. An answer without it is a failure. */
+static cr_code
+tool_list_page(void *arg, json_t *resp, int *stop)
+{
+    json_t *entries = json_object_get(resp, arg), *e;
+    size_t i;
+
+    (void)stop;
+    if (!json_is_array(entries))
+        return CR_BACKEND;
+    json_array_foreach(entries, i, e) {
+        if (json_is_string(e))
+            puts(json_string_value(e));
+        else
+            tool_print(e, JSON_COMPACT);
+    }
+    return CR_OK;
+}
+
+/* Every entry of list in target's answers, all pages. 0 when all read. */
 static int
 tool_list_pages(struct tool *t, const char *target, json_t *req,
                 const char *list, const char *last, const char *start)
 {
-    json_t *resp = NULL, *entries, *e;
-    size_t i;
-    cr_code rc = CR_NOMEM;
-
-    while (req) {
-        if ((rc = tool_call(t, AWS_DYNAMODB, target, req, &resp)))
-            break;
-        rc = CR_BACKEND;
-        if (!json_is_array(entries = json_object_get(resp, list)))
-            break;
-        json_array_foreach(entries, i, e) {
-            if (json_is_string(e))
-                puts(json_string_value(e));
-            else
-                tool_print(e, JSON_COMPACT);
-        }
-        if ((rc = aws_next_page(req, resp, last, start)))
-            break;
-        json_decref(resp);
-        resp = NULL;
-    }
-    json_decref(req);
-    json_decref(resp);
-    return rc != CR_NOT_FOUND;
+    return tool_call_pages(t, AWS_DYNAMODB, target, req, last, start,
+                           tool_list_page, (void *)list) != CR_OK;
 }
 
 static int
 tool_list_tables(struct tool *t)
 {
-    return tool_list_pages(t, "ListTables", json_object(), "TableNames",
-                           "LastEvaluatedTableName", "ExclusiveStartTableName");
+    json_t *req = json_object();
+    int rc = tool_list_pages(t, "ListTables", req, "TableNames",
+                             "LastEvaluatedTableName",
+                             "ExclusiveStartTableName");
+
+    json_decref(req);
+    return rc;
 }
 
 static int
 tool_scan(struct tool *t)
 {
-    return tool_list_pages(t, "Scan",
-                           json_pack("{s:s}", "TableName", t->aws.env.table),
-                           "Items", "LastEvaluatedKey", "ExclusiveStartKey");
+    json_t *req = json_pack("{s:s}", "TableName", t->aws.env.table);
+    int rc = tool_list_pages(t, "Scan", req, "Items", "LastEvaluatedKey",
+                             "ExclusiveStartKey");
+
+    json_decref(req);
+    return rc;
 }
 
 /* Pattern A: the newest `limit` messages, printed oldest first. */

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/core/uuid.h"
-#include "aws/messages/msg_model.h"
-#include "app/programs/cruddur-aws/tool.h"
+#include "app/programs/cruddur-aws/tool_seed.h"
+#include "aws/messages/msg_req.h"
+#include "aws/messages/msg_store.h"
 
 #define TOOL_SEED_STEP_USEC (97LL * 1000000)   /* between two messages */
 
@@ -64,53 +64,31 @@ tool_seed_at(int64_t start, int i)
     return start + i * TOOL_SEED_STEP_USEC + (i * 7919LL) % 1000000;
 }
 
-static void
-tool_seed_person(char *uuid, char *name, char *handle, const struct user *u)
-{
-    strcpy(uuid, u->uuid);
-    strcpy(name, u->display_name);
-    strcpy(handle, u->handle);
-}
-
 /* 1 when the owner already has the seeded conversation, 0 when not,
- * -1 on failure. */
+ * -1 on failure (reported). */
 static int
 tool_seed_exists(struct tool *t, const char *owner)
 {
-    json_t *req = NULL, *resp = NULL, *items, *it;
     struct msg_group_row g;
-    size_t i;
-    int found = -1;
+    struct aws_error err;
+    cr_code rc;
 
-    if (msg_req_list_groups(t->aws.env.table, owner, 0, &req) ||
-        tool_call(t, AWS_DYNAMODB, "Query", req, &resp) ||
-        msg_resp_items(resp, &items))
-        goto out;
-    found = 0;
-    json_array_foreach(items, i, it)
-        if (msg_group_from_item(it, &g) == CR_OK &&
-            strcmp(g.group_uuid, TOOL_SEED_GROUP) == 0)
-            found = 1;
-out:
-    json_decref(req);
-    json_decref(resp);
-    return found;
+    aws_error_clear(&err);
+    rc = msg_store_find_group(&t->aws, t->aws.env.table, owner,
+                              MSG_MATCH_GROUP, TOOL_SEED_GROUP, &g, &err);
+    if (rc == CR_OK || rc == CR_NOT_FOUND)
+        return rc == CR_OK;
+    tool_report("Query", rc, &err);
+    return -1;
 }
 
+/* Line i, said at `at`, as a message row. */
 static cr_code
 tool_seed_message(int i, int64_t at, const struct user *a,
                   const struct user *b, struct msg_row *m)
 {
-    const struct user *from = tool_seed_lines[i].andrew ? a : b;
-    cr_code rc;
-
-    memset(m, 0, sizeof(*m));
-    strcpy(m->group_uuid, TOOL_SEED_GROUP);
-    if ((rc = msg_time_format(at, m->sk)) || (rc = uuid_v4(m->message_uuid)))
-        return rc;
-    tool_seed_person(m->user_uuid, m->user_display_name, m->user_handle, from);
-    m->message = tool_seed_lines[i].text;
-    return CR_OK;
+    return msg_row_new(m, TOOL_SEED_GROUP, tool_seed_lines[i].andrew ? a : b,
+                       tool_seed_lines[i].text, at);
 }
 
 /* Pattern C: both group rows (already at the last message) and the first
@@ -119,20 +97,15 @@ static cr_code
 tool_seed_start(struct tool *t, const struct user *a, const struct user *b,
                 const struct msg_row *first, const char *last_sk)
 {
+    const char *last = tool_seed_lines[TOOL_SEED_COUNT - 1].text;
     struct msg_group_row ga, gb;
     json_t *req = NULL, *resp = NULL;
     cr_code rc;
 
-    memset(&ga, 0, sizeof(ga));
-    strcpy(ga.owner_uuid, a->uuid);
-    strcpy(ga.sk, last_sk);
-    strcpy(ga.group_uuid, TOOL_SEED_GROUP);
-    ga.message = tool_seed_lines[TOOL_SEED_COUNT - 1].text;
-    gb = ga;
-    strcpy(gb.owner_uuid, b->uuid);
-    tool_seed_person(ga.user_uuid, ga.user_display_name, ga.user_handle, b);
-    tool_seed_person(gb.user_uuid, gb.user_display_name, gb.user_handle, a);
-    if ((rc = msg_req_new_conversation(t->aws.env.table, &ga, &gb, first, &req)))
+    if ((rc = msg_group_row_new(&ga, a, b, TOOL_SEED_GROUP, last_sk, last)) ||
+        (rc = msg_group_row_new(&gb, b, a, TOOL_SEED_GROUP, last_sk, last)) ||
+        (rc = msg_req_new_conversation(t->aws.env.table, &ga, &gb, first,
+                                       &req)))
         return rc;
     rc = tool_call(t, AWS_DYNAMODB, "TransactWriteItems", req, &resp);
     json_decref(req);

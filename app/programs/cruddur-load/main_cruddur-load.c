@@ -22,11 +22,13 @@
 #include <unistd.h>
 
 #include "app/context/config.h"
-#include "app/db/db.h"
 #include "app/core/log.h"
 #include "app/core/uuid.h"
+#include "app/db/db.h"
+#include "app/db/users.h"
 #include "aws/client/aws_client.h"
-#include "aws/messages/msg_model.h"
+#include "aws/messages/msg_req.h"
+#include "aws/messages/msg_store.h"
 
 #define LOAD_MAX_THREADS 256
 
@@ -40,6 +42,7 @@ struct load_ctx {
     long pause_us;
     struct db *db;
     struct aws_client aws;
+    struct aws_error err;       /* the last DynamoDB failure */
     long *lat_us;               /* one latency per request */
     size_t n, cap;
     long errors;
@@ -67,11 +70,12 @@ load_pg_text(struct load_ctx *x, enum db_query q, int n, const char *const *p)
     return rc;
 }
 
+/* One DynamoDB call, as the route makes it (req borrowed). */
 static cr_code
 load_ddb(struct load_ctx *x, const char *target, json_t *req)
 {
     json_t *resp = NULL;
-    cr_code rc = aws_call(&x->aws, AWS_DYNAMODB, target, req, &resp, NULL);
+    cr_code rc = msg_store_call(&x->aws, target, req, &resp, &x->err);
 
     json_decref(resp);
     return rc;
@@ -84,15 +88,8 @@ load_put_message(struct load_ctx *x)
     json_t *q = NULL;
     cr_code rc;
 
-    memset(&m, 0, sizeof(m));
-    snprintf(m.group_uuid, sizeof(m.group_uuid), "%s", x->group_uuid);
-    snprintf(m.user_uuid, sizeof(m.user_uuid), "%s", x->caller->uuid);
-    snprintf(m.user_display_name, sizeof(m.user_display_name), "%s",
-             x->caller->display_name);
-    snprintf(m.user_handle, sizeof(m.user_handle), "%s", x->caller->handle);
-    m.message = "bench";
-    if ((rc = uuid_v4(m.message_uuid)) ||
-        (rc = msg_time_format(msg_time_now(), m.sk)) ||
+    if ((rc = msg_row_new(&m, x->group_uuid, x->caller, "bench",
+                          msg_time_now())) ||
         (rc = msg_req_put_message(x->cfg->aws.table, &m, &q)))
         return rc;
     rc = load_ddb(x, "PutItem", q);
@@ -121,7 +118,7 @@ load_one(struct load_ctx *x)
     }
     /* GET /api/messages/G and POST /api/messages check first that the
      * caller is in the group, but a worker remembers that yes for a minute
-     * (services/message_group_access.c): a client reading or writing one
+     * (services/message_participant.c): a client reading or writing one
      * conversation again and again, as the benchmark does, costs the route
      * the one call below. */
     if (strcmp(x->mode, "ddb-messages") == 0) {
@@ -202,24 +199,11 @@ load_cmp(const void *a, const void *b)
 static cr_code
 load_caller(const struct config *cfg, const char *handle, struct user *u)
 {
-    const char *p[1] = { handle };
     struct db *db = NULL;
-    PGresult *r = NULL;
     cr_code rc;
 
-    if ((rc = db_new(&db, cfg->connection_url)) ||
-        (rc = db_run(db, DBQ_user_by_handle, 1, p, &r)))
-        goto out;
-    rc = CR_NOT_FOUND;
-    if (PQntuples(r) == 1) {
-        snprintf(u->uuid, sizeof(u->uuid), "%s", PQgetvalue(r, 0, 0));
-        snprintf(u->handle, sizeof(u->handle), "%s", PQgetvalue(r, 0, 1));
-        snprintf(u->display_name, sizeof(u->display_name), "%s",
-                 PQgetvalue(r, 0, 2));
-        rc = CR_OK;
-    }
-out:
-    PQclear(r);
+    if ((rc = db_new(&db, cfg->connection_url)) == CR_OK)
+        rc = users_by_handle(db, handle, u);
     db_free(db);
     return rc;
 }
@@ -271,6 +255,7 @@ load_run(const struct config *cfg, const struct user *caller,
 {
     struct load_ctx *ctx = calloc((size_t)threads, sizeof(*ctx));
     pthread_t *tid = calloc((size_t)threads, sizeof(*tid));
+    char why[AWS_ERR_TARGET_SIZE + AWS_ERR_TYPE_SIZE + 64];
     int i, started = 0, ret = 1;
 
     if (ctx == NULL || tid == NULL)
@@ -290,8 +275,9 @@ load_run(const struct config *cfg, const struct user *caller,
     for (i = 0; i < threads; i++) {
         if ((ctx[i].setup_rc = load_one(&ctx[i])) &&
             (ctx[i].setup_rc = load_one(&ctx[i]))) {
-            log_line("load: connection %d: %s", i,
-                     cr_strerror(ctx[i].setup_rc));
+            log_line("load: connection %d: %s %s", i,
+                     cr_strerror(ctx[i].setup_rc),
+                     aws_error_describe(&ctx[i].err, why, sizeof(why)));
             goto out;
         }
     }

@@ -1,0 +1,15 @@
+/* message_entry.h - the API's shape of a conversation in a list and of a
+ * message: {"uuid", "display_name", "handle", "message", "created_at"}.
+ * For a conversation uuid is the group's and the person the other
+ * participant; for a message, the message's own and its sender. */
+#ifndef CRUDDUR_MESSAGE_ENTRY_H
+#define CRUDDUR_MESSAGE_ENTRY_H
+
+#include <jansson.h>
+
+/* A new reference, or NULL when out of memory. */
+json_t *message_entry_json(const char *uuid, const char *display_name,
+                           const char *handle, const char *message,
+                           const char *created_at);
+
+#endif
