@@ -27,6 +27,7 @@
 "use strict";
 
 const fs = require("fs");
+const nodePath = require("path");
 const readline = require("readline");
 const SwaggerParser = require("@apidevtools/swagger-parser");
 const Ajv2020 = require("ajv/dist/2020");
@@ -123,12 +124,13 @@ async function lint(file) {
       for (const d of [].concat(detail || [])) console.log(`#   ${d}`);
     }
   };
+  const name = nodePath.basename(file);
   let doc;
   try {
     await SwaggerParser.validate(file);
-    say(true, `swagger-parser: ${file} is a valid OpenAPI document`);
+    say(true, `swagger-parser: ${name} is a valid OpenAPI document`);
   } catch (e) {
-    say(false, `swagger-parser: ${file} is a valid OpenAPI document`, e.message.split("\n"));
+    say(false, `swagger-parser: ${name} is a valid OpenAPI document`, e.message.split("\n"));
     return 1;
   }
   doc = await SwaggerParser.parse(file);
