@@ -9,45 +9,54 @@
 #include "aws/cognito/jwt_verify.h"
 #include "services/routes.h"
 
-/* Verifies the token and finds its user. For an optional route any
- * failure just means "signed out"; for a signed-in route it is the answer. */
+/* The sub of a verified token, from this worker's cache or the verifier. */
+static cr_code
+request_verify(struct app *app, const char *header, time_t now, char *sub,
+               size_t sub_size, const char **why)
+{
+    cr_code rc;
+
+    if (auth_cache_get(&app->tokens, header, now, sub, sub_size))
+        return CR_OK;
+    rc = jwt_verify_bearer(app->jwt, header, now, sub, sub_size, why);
+    if (rc == CR_OK)
+        auth_cache_put(&app->tokens, header, sub, now, JWT_SKEW_SECS);
+    return rc;
+}
+
+/* Verifies the token and finds its user. A request without a token (see
+ * jwt_bearer_absent: "Bearer null" is a signed-out browser) is signed out;
+ * for an optional route any failure just means "signed out", for a
+ * signed-in route it is the answer: 401 with the RFC 6750 challenge that
+ * tells a client whether to send a token or to get a new one. */
 static cr_code
 request_authenticate(struct app *app, const struct route *route,
-                 struct http_request *req, struct http_response *res)
+                     struct http_request *req, struct http_response *res)
 {
     char sub[CALLER_SUB_SIZE];
     const char *why = NULL;
     time_t now = time(NULL);
     cr_code rc;
 
-    if (route->auth == ROUTE_PUBLIC ||
-        (route->auth == ROUTE_OPTIONAL && req->authorization == NULL))
+    if (route->auth == ROUTE_PUBLIC)
         return CR_OK;
-    if (auth_cache_get(&app->tokens, req->authorization, now, sub,
-                       sizeof(sub))) {
-        rc = CR_OK;
-    } else {
-        rc = jwt_verify_bearer(app->jwt, req->authorization, now, sub,
-                               sizeof(sub), &why);
-        if (rc == CR_OK)
-            auth_cache_put(&app->tokens, req->authorization, sub, now,
-                           JWT_SKEW_SECS);
+    if (jwt_bearer_absent(req->authorization)) {
+        if (route->auth == ROUTE_OPTIONAL)
+            return CR_OK;
+        http_unauthorized(res, "token_missing", HTTP_BEARER_MISSING);
+        return CR_UNAUTHORIZED;
     }
-    if (rc == CR_OK) {
+    rc = request_verify(app, req->authorization, now, sub, sizeof(sub), &why);
+    if (rc == CR_OK)
         rc = caller_lookup(&app->callers, app->db, sub, now, &req->caller);
-        why = "user_not_registered";
-    }
-    if (rc == CR_OK) {
-        req->has_caller = 1;
-        return CR_OK;
-    }
-    if (route->auth == ROUTE_OPTIONAL)
+    req->has_caller = rc == CR_OK;
+    if (rc == CR_OK || route->auth == ROUTE_OPTIONAL)
         return CR_OK;
     if (rc == CR_UNAUTHORIZED) {
-        log_line("auth: rejected token: %s", why ? why : "invalid");
-        http_error(res, 401, "unauthorized");
+        log_line("auth: rejected token: %s", why);
+        http_unauthorized(res, "token_invalid", HTTP_BEARER_INVALID);
     } else if (rc == CR_NOT_FOUND) {
-        http_error(res, 401, "user_not_registered");
+        http_unauthorized(res, "user_not_registered", HTTP_BEARER_INVALID);
     } else {
         http_fail(res, rc);
     }
@@ -56,7 +65,7 @@ request_authenticate(struct app *app, const struct route *route,
 
 static void
 request_route(struct app *app, struct http_request *req,
-          struct http_response *res)
+              struct http_response *res)
 {
     const struct route *route;
 

@@ -4,6 +4,9 @@
  *                                      pattern C, or D into the old group;
  *   {"message", "message_group_uuid"}  add to a conversation the caller is
  *                                      part of: pattern D.
+ * A conversation found with one participant's group row only (written half
+ * by another client) gets the other's row in the same transaction as the
+ * message, named from PostgreSQL, so nobody's messages go unseen.
  * No write overwrites a row: a key taken in the same microsecond is tried
  * again one microsecond later, a bounded number of times. */
 #include <stdio.h>
@@ -32,48 +35,59 @@ create_message_member(const struct http_request *req, const char *key)
     return json_is_null(v) ? NULL : v;
 }
 
-/* One write attempt: pattern D when receiver is NULL, else pattern C
- * (the new conversation's group rows at the first message's time). */
-static cr_code
-create_message_write(struct app *app, const struct user *caller,
-                     const struct user *receiver, const struct msg_row *m,
-                     struct aws_error *err)
-{
-    struct msg_group_row mine, theirs;
-    json_t *q = NULL, *resp = NULL;
-    const char *target = "PutItem";
-    cr_code rc;
+/* The group rows a message must bring along: none into a whole
+ * conversation (pattern D), both for a new one (pattern C), one for a
+ * conversation a participant has no row of (another client wrote it half):
+ * owner[i]'s row, naming other[i]. */
+struct create_message_rows {
+    const struct user *owner[2], *other[2];
+    size_t n;
+};
 
-    if (receiver == NULL) {
+static void
+create_message_rows_add(struct create_message_rows *r,
+                        const struct user *owner, const struct user *other)
+{
+    r->owner[r->n] = owner;
+    r->other[r->n++] = other;
+}
+
+/* One write attempt: m alone, or m with its rows in one transaction, each
+ * row at the message's time and conditioned on its absence. */
+static cr_code
+create_message_write(struct app *app, const struct create_message_rows *r,
+                     const struct msg_row *m, struct aws_error *err)
+{
+    struct msg_group_row g[2];
+    json_t *q = NULL, *resp = NULL;
+    size_t i;
+    cr_code rc = CR_OK;
+
+    for (i = 0; rc == CR_OK && i < r->n; i++)
+        rc = msg_group_row_new(&g[i], r->owner[i], r->other[i], m->group_uuid,
+                               m->sk, m->message);
+    if (rc == CR_OK && r->n == 0)
         rc = msg_req_put_message(app->cfg.aws.table, m, &q);
-    } else if ((rc = msg_group_row_new(&mine, caller, receiver, m->group_uuid,
-                                       m->sk, m->message)) == CR_OK &&
-               (rc = msg_group_row_new(&theirs, receiver, caller,
-                                       m->group_uuid, m->sk,
-                                       m->message)) == CR_OK) {
-        rc = msg_req_new_conversation(app->cfg.aws.table, &mine, &theirs, m,
-                                      &q);
-        target = "TransactWriteItems";
-    }
+    else if (rc == CR_OK)
+        rc = msg_req_put_message_groups(app->cfg.aws.table, g, r->n, m, &q);
     if (rc == CR_OK)
-        rc = msg_store_call(&app->aws, target, q, &resp, err);
+        rc = msg_store_call(&app->aws, r->n ? "TransactWriteItems" : "PutItem",
+                            q, &resp, err);
     json_decref(q);
     json_decref(resp);
     return rc;
 }
 
-/* Writes m (and, with a receiver, the new conversation's group rows, whose
- * sk is the first message's time), moving its time on after a collision. */
+/* Writes m with its rows, moving its time on after a collision. */
 static cr_code
-create_message_store(struct app *app, const struct user *caller,
-                     const struct user *receiver, struct msg_row *m,
-                     struct aws_error *err)
+create_message_store(struct app *app, const struct create_message_rows *r,
+                     struct msg_row *m, struct aws_error *err)
 {
     cr_code rc;
     int tries;
 
     for (tries = 1;; tries++) {
-        rc = create_message_write(app, caller, receiver, m, err);
+        rc = create_message_write(app, r, m, err);
         if (rc != CR_CONFLICT)
             return rc;
         if (tries == MESSAGE_WRITE_TRIES)
@@ -86,13 +100,47 @@ create_message_store(struct app *app, const struct user *caller,
     return CR_DDB_UNAVAILABLE;
 }
 
+/* The rows that caller's message into a conversation found as conv must
+ * bring: the missing ones, named from PostgreSQL (other, read into *other
+ * unless the caller knows it already: then other_known). A participant
+ * PostgreSQL no longer knows cannot be named: no row is made for them. */
+static cr_code
+create_message_heal(struct app *app, const struct user *caller,
+                    const struct message_conversation *conv,
+                    const struct user *other_known, struct user *other,
+                    struct create_message_rows *r)
+{
+    cr_code rc;
+
+    r->n = 0;
+    if ((conv->caller_row && conv->other_row) || conv->other_uuid[0] == '\0')
+        return CR_OK;
+    /* Rows naming someone else than the one the caller named: not ours to
+     * mend. */
+    if (other_known && strcmp(other_known->uuid, conv->other_uuid) != 0)
+        return CR_OK;
+    if (other_known) {
+        *other = *other_known;
+    } else if ((rc = users_by_uuid(app->db, conv->other_uuid, other))) {
+        return rc == CR_NOT_FOUND ? CR_OK : rc;
+    }
+    if (!conv->caller_row)
+        create_message_rows_add(r, caller, other);
+    if (!conv->other_row)
+        create_message_rows_add(r, other, caller);
+    return CR_OK;
+}
+
 /* {"message", "message_group_uuid"}. */
 static void
 create_message_add(struct app *app, struct http_request *req,
                    struct http_response *res, json_t *group)
 {
     const char *text, *g = json_string_value(group);
+    struct create_message_rows rows = { { 0 }, { 0 }, 0 };
+    struct message_conversation conv;
     struct aws_error err = { 0 };
+    struct user other;
     struct msg_row m;
     json_t *answer;
     cr_code rc;
@@ -103,15 +151,18 @@ create_message_add(struct app *app, struct http_request *req,
     }
     if (!input_text(req, res, "message", MESSAGE_MAX_CHARS, &text))
         return;
-    rc = message_participant_check(app, req->caller.uuid, g, &err);
+    rc = message_participant_check(app, req->caller.uuid, g, &conv, &err);
     if (rc == CR_NOT_FOUND) {
         http_error(res, 404, "message_group_not_found");
         return;
     }
     if (rc == CR_OK)
+        rc = create_message_heal(app, &req->caller, &conv, NULL, &other,
+                                 &rows);
+    if (rc == CR_OK)
         rc = msg_row_new(&m, g, &req->caller, text, msg_time_now());
     if (rc == CR_OK)
-        rc = create_message_store(app, &req->caller, NULL, &m, &err);
+        rc = create_message_store(app, &rows, &m, &err);
     if (rc) {
         service_fail_aws(res, "create_message", rc, &err);
         return;
@@ -126,19 +177,42 @@ create_message_add(struct app *app, struct http_request *req,
     http_json(res, 200, answer);
 }
 
-/* {"message", "handle"}: reuses the caller's group with that user, or
- * starts one. */
+/* The conversation between caller and receiver, found through either's
+ * rows (one of them may lack theirs), into group; CR_NOT_FOUND when they
+ * have none. */
+static cr_code
+create_message_find(struct app *app, const struct user *caller,
+                    const struct user *receiver, char group[UUID_STR_SIZE],
+                    struct aws_error *err)
+{
+    struct msg_group_row g;
+    cr_code rc;
+
+    rc = msg_store_find_group(&app->aws, app->cfg.aws.table, caller->uuid,
+                              MSG_MATCH_OTHER_USER, receiver->uuid, &g, err);
+    if (rc == CR_NOT_FOUND)
+        rc = msg_store_find_group(&app->aws, app->cfg.aws.table,
+                                  receiver->uuid, MSG_MATCH_OTHER_USER,
+                                  caller->uuid, &g, err);
+    if (rc == CR_OK)
+        snprintf(group, UUID_STR_SIZE, "%s", g.group_uuid);
+    return rc;
+}
+
+/* {"message", "handle"}: reuses the conversation with that user, making
+ * sure both have their row of it, or starts one. */
 static void
 create_message_start(struct app *app, struct http_request *req,
                      struct http_response *res, json_t *handle)
 {
     const char *text, *h = json_string_value(handle);
+    struct create_message_rows rows = { { 0 }, { 0 }, 0 };
+    struct message_conversation conv;
     char group[UUID_STR_SIZE];
     struct aws_error err = { 0 };
-    struct msg_group_row mine;
-    struct user receiver;
+    struct user receiver, other;
     struct msg_row m;
-    int ok, fresh = 1;
+    int ok;
     cr_code rc;
 
     ok = input_text(req, res, "message", MESSAGE_MAX_CHARS, &text);
@@ -161,22 +235,24 @@ create_message_start(struct app *app, struct http_request *req,
         return;
     }
     if (rc == CR_OK)
-        rc = msg_store_find_group(&app->aws, app->cfg.aws.table,
-                                  req->caller.uuid, MSG_MATCH_OTHER_USER,
-                                  receiver.uuid, &mine, &err);
+        rc = create_message_find(app, &req->caller, &receiver, group, &err);
     if (rc == CR_OK) {
-        snprintf(group, sizeof(group), "%s", mine.group_uuid);
-        fresh = 0;
+        rc = message_participant_check(app, req->caller.uuid, group, &conv,
+                                       &err);
+        if (rc == CR_OK)
+            rc = create_message_heal(app, &req->caller, &conv, &receiver,
+                                     &other, &rows);
     } else if (rc == CR_NOT_FOUND) {
         /* Both sides starting at once compute the same group: their first
          * messages meet in one conversation instead of making twins. */
         rc = msg_conversation_uuid(req->caller.uuid, receiver.uuid, group);
+        create_message_rows_add(&rows, &req->caller, &receiver);
+        create_message_rows_add(&rows, &receiver, &req->caller);
     }
     if (rc == CR_OK)
         rc = msg_row_new(&m, group, &req->caller, text, msg_time_now());
     if (rc == CR_OK)
-        rc = create_message_store(app, &req->caller,
-                                  fresh ? &receiver : NULL, &m, &err);
+        rc = create_message_store(app, &rows, &m, &err);
     if (rc) {
         service_fail_aws(res, "create_message", rc, &err);
         return;

@@ -28,11 +28,15 @@ message_groups_listed(json_t *out, const char *group_uuid)
 static cr_code
 message_groups_append(json_t *out, json_t *item)
 {
+    char key[MSG_ITEM_KEY_SIZE];
     struct msg_group_row g;
 
     if (msg_group_from_item(item, &g)) {
-        /* Written by another client, not to our layout: skip, not fail. */
-        log_line("message_groups: skipped a malformed group row");
+        /* Another client's row lacking what we show: skip it, serve the
+         * rest; one line names it for whoever repairs the data. */
+        msg_item_key(item, key, sizeof(key));
+        log_line("message_groups: skipped a group row lacking what we need "
+                 "(%s)", key);
         return CR_OK;
     }
     /* Both sides starting the conversation at the same moment leave each

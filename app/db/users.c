@@ -2,6 +2,7 @@
  * insert of a new one. */
 #include <string.h>
 
+#include "app/core/uuid.h"
 #include "app/db/users.h"
 
 static int
@@ -49,6 +50,14 @@ users_by_handle(struct db *db, const char *handle, struct user *u)
     if (!user_handle_valid(handle))
         return CR_NOT_FOUND;
     return users_one(db, DBQ_user_by_handle, handle, u);
+}
+
+cr_code
+users_by_uuid(struct db *db, const char *uuid, struct user *u)
+{
+    if (!uuid_valid(uuid))
+        return CR_NOT_FOUND;
+    return users_one(db, DBQ_user_by_uuid, uuid, u);
 }
 
 cr_code

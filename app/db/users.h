@@ -19,6 +19,10 @@ cr_code users_from_row(const PGresult *r, int row, struct user *u);
  * cannot be a handle names nobody: PostgreSQL is not asked). */
 cr_code users_by_handle(struct db *db, const char *handle, struct user *u);
 
+/* The user whose uuid is uuid. CR_NOT_FOUND when there is none (a string
+ * that is not a uuid names nobody: PostgreSQL is not asked). */
+cr_code users_by_uuid(struct db *db, const char *uuid, struct user *u);
+
 /* The user linked to the Cognito user sub (users.cognito_user_id), or
  * CR_NOT_FOUND. */
 cr_code users_by_cognito_sub(struct db *db, const char *sub, struct user *u);

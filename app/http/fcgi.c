@@ -92,7 +92,8 @@ fcgi_write_cors(FCGX_Request *fr, int cors, const struct http_request *req)
                  "Access-Control-Allow-Origin: %s\r\n"
                  "Access-Control-Allow-Headers: Content-Type, Authorization\r\n"
                  "Access-Control-Allow-Methods: OPTIONS, GET, HEAD, POST\r\n"
-                 "Access-Control-Expose-Headers: Authorization\r\n",
+                 "Access-Control-Expose-Headers: Authorization, "
+                 "WWW-Authenticate\r\n",
                  req->origin);
     if (strcmp(req->method, "OPTIONS") == 0)
         FCGX_PutS("Access-Control-Max-Age: 600\r\n", fr->out);
@@ -116,6 +117,8 @@ fcgi_response_write(FCGX_Request *fr, int cors,
                      "Content-Length: %lu\r\n", (unsigned long)len);
     if (res->allow[0])
         FCGX_FPrintF(fr->out, "Allow: %s\r\n", res->allow);
+    if (res->status == 401 && res->challenge)
+        FCGX_FPrintF(fr->out, "WWW-Authenticate: %s\r\n", res->challenge);
     FCGX_PutS("Cache-Control: no-store\r\nVary: Origin\r\n", fr->out);
     fcgi_write_cors(fr, cors, req);
     FCGX_PutS("\r\n", fr->out);

@@ -41,7 +41,13 @@ struct http_response {
                                  * PostgreSQL's json functions), or NULL */
     json_t *errors;             /* owned {"errors": [...]} array, or NULL */
     char allow[64];             /* for 405: the Allow header */
+    const char *challenge;      /* for 401: WWW-Authenticate (static) */
 };
+
+/* The two challenges of RFC 6750: a request that sent no token, and one
+ * whose token was refused (the client should sign in again). */
+#define HTTP_BEARER_MISSING "Bearer realm=\"cruddur\""
+#define HTTP_BEARER_INVALID "Bearer realm=\"cruddur\", error=\"invalid_token\""
 
 void http_request_init(struct http_request *req);
 void http_request_free(struct http_request *req);
@@ -73,6 +79,10 @@ void http_response_free(struct http_response *res);
 void http_error(struct http_response *res, int status, const char *code);
 /* Appends code to the errors already set (validation reports them all). */
 void http_error_add(struct http_response *res, int status, const char *code);
+/* 401 {"errors": ["unauthorized", code]} with WWW-Authenticate challenge
+ * (HTTP_BEARER_MISSING or HTTP_BEARER_INVALID). */
+void http_unauthorized(struct http_response *res, const char *code,
+                       const char *challenge);
 /* Answers a result code a handler could not handle itself: 503 for a
  * backend that is down, 500 for anything else. */
 void http_fail(struct http_response *res, cr_code rc);

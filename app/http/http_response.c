@@ -32,6 +32,7 @@ http_drop_body(struct http_response *res)
     res->raw = NULL;
     json_decref(res->errors);
     res->errors = NULL;
+    res->challenge = NULL;
 }
 
 void
@@ -56,6 +57,15 @@ http_error(struct http_response *res, int status, const char *code)
 }
 
 void
+http_unauthorized(struct http_response *res, const char *code,
+                  const char *challenge)
+{
+    http_error(res, 401, "unauthorized");
+    http_error_add(res, 401, code);
+    res->challenge = challenge;
+}
+
+void
 http_fail(struct http_response *res, cr_code rc)
 {
     switch (rc) {
@@ -68,7 +78,7 @@ http_fail(struct http_response *res, cr_code rc)
         http_error(res, 404, "not_found");
         break;
     case CR_UNAUTHORIZED:
-        http_error(res, 401, "unauthorized");
+        http_unauthorized(res, "token_invalid", HTTP_BEARER_INVALID);
         break;
     default:
         log_line("internal failure: %s", cr_strerror(rc));

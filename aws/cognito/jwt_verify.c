@@ -78,6 +78,40 @@ jwt_verifier_free(struct jwt_verifier *v)
     free(v);
 }
 
+/* s[0..len) is word, in any case. */
+static int
+jwt_word_is(const char *s, size_t len, const char *word)
+{
+    return len == strlen(word) && strncasecmp(s, word, len) == 0;
+}
+
+int
+jwt_bearer_absent(const char *header)
+{
+    static const char blank[] = " \t";
+    size_t len;
+
+    if (header == NULL)
+        return 1;
+    header += strspn(header, blank);
+    len = strcspn(header, blank);
+    if (len == 0)
+        return 1;
+    /* Another scheme (Basic, ...) is no credential for this API either:
+     * RFC 6750 treats it as a request without authentication. */
+    if (!jwt_word_is(header, len, "Bearer"))
+        return 1;
+    header += len;
+    header += strspn(header, blank);
+    len = strcspn(header, blank);
+    /* A browser client that is signed out sends what its token store
+     * holds: JavaScript's null or undefined, or nothing. */
+    if (len == 0 || jwt_word_is(header, len, "null") ||
+        jwt_word_is(header, len, "undefined"))
+        return header[len + strspn(header + len, blank)] == '\0';
+    return 0;
+}
+
 /* "Bearer <token>": the scheme in any case, exactly one space, then a
  * token of base64url characters and dots only (so no second token and no
  * trailing space). Returns the token or NULL with *why set. */
@@ -87,7 +121,7 @@ jwt_bearer_token(const char *header, const char **why)
     const char *tok;
     size_t len;
 
-    if (header == NULL) {
+    if (jwt_bearer_absent(header)) {
         *why = "missing_token";
         return NULL;
     }

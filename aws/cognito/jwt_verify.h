@@ -26,12 +26,19 @@ cr_code jwt_verifier_new(struct jwt_verifier **out, const char *issuer,
                          const char *client_id);
 void jwt_verifier_free(struct jwt_verifier *v);
 
+/* 1 when the Authorization header carries no bearer token at all: absent,
+ * blank, another scheme, or "Bearer" followed by nothing, "null" or
+ * "undefined" (what a signed-out browser client sends). Such a request is
+ * signed out; anything else that does not verify is an invalid token. */
+int jwt_bearer_absent(const char *header);
+
 /* header: the raw Authorization header value, or NULL when absent.
  * now: the current time (time(NULL); tests pass fixed times).
  * On CR_OK sub holds the token's sub, NUL-terminated.
- * CR_UNAUTHORIZED: no token or a token that does not verify; *why (when
- *   why is non-NULL) gets a short static reason for the log, e.g.
- *   "expired", "bad_signature", "wrong_issuer" -- never token text.
+ * CR_UNAUTHORIZED: no token (jwt_bearer_absent(), *why "missing_token")
+ *   or a token that does not verify; *why (when why is non-NULL) gets a
+ *   short static reason for the log, e.g. "expired", "bad_signature",
+ *   "wrong_issuer" -- never token text.
  * CR_AUTH_UNAVAILABLE: the token's key is not cached and the JWKS could
  *   not be fetched (*why "jwks_unavailable").
  * CR_NOMEM. */

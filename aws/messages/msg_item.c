@@ -1,4 +1,5 @@
 /* msg_item.c - group and message rows to and from DynamoDB items. */
+#include <stdio.h>
 #include <string.h>
 
 #include "app/core/uuid.h"
@@ -191,6 +192,33 @@ msg_from_item(json_t *item, struct msg_row *m)
     if ((rc = msg_check_time(m->sk)) || !uuid_valid(m->message_uuid))
         return CR_INVALID;
     return msg_check_person(m->user_uuid, m->user_display_name, m->user_handle);
+}
+
+/* At most 64 bytes of attribute name's string, printable ASCII only
+ * (another client's key may hold anything, a log line must stay one). */
+static void
+msg_key_part(json_t *item, const char *name, char out[65])
+{
+    const char *v;
+    size_t i;
+
+    if (msg_get(item, name, &v)) {
+        strcpy(out, "?");
+        return;
+    }
+    for (i = 0; i < 64 && v[i]; i++)
+        out[i] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
+    out[i] = '\0';
+}
+
+void
+msg_item_key(json_t *item, char *out, size_t size)
+{
+    char pk[65], sk[65];
+
+    msg_key_part(item, "pk", pk);
+    msg_key_part(item, "sk", sk);
+    snprintf(out, size, "pk=%s sk=%s", pk, sk);
 }
 
 cr_code

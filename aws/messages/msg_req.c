@@ -20,6 +20,13 @@ msg_check_time_order(const char *earlier, const char *later)
     return CR_OK;
 }
 
+/* {"S": v}, a new reference (NULL when v is not UTF-8). */
+static json_t *
+msg_s_attr(const char *v)
+{
+    return json_pack("{s:s}", "S", v);
+}
+
 /* A Query on pk = key, newest first. */
 static cr_code
 msg_query_pk(const char *table, const char *key, int limit, json_t **req)
@@ -109,39 +116,59 @@ msg_transact_add(json_t *items, const char *op, json_t *body)
 }
 
 cr_code
+msg_req_put_message_groups(const char *table,
+                           const struct msg_group_row *groups, size_t n,
+                           const struct msg_row *m, json_t **req)
+{
+    json_t *item = NULL, *items = NULL;
+    size_t i;
+    cr_code rc = CR_NOMEM;
+
+    *req = NULL;
+    if (n == 0 || n > 2)
+        return CR_INVALID;
+    if ((items = json_array()) == NULL)
+        goto out;
+    for (i = 0; i <= n; i++) {
+        rc = i < n ? msg_group_to_item(&groups[i], &item)
+                   : msg_to_item(m, &item);
+        /* msg_put takes the item reference, even when it fails. */
+        if (rc == CR_OK)
+            rc = msg_transact_add(items, "Put", msg_put(table, item));
+        if (rc)
+            goto out;
+    }
+    rc = msg_transact(items, req);
+    items = NULL;               /* taken */
+out:
+    json_decref(items);
+    return rc;
+}
+
+cr_code
 msg_req_new_conversation(const char *table, const struct msg_group_row *mine,
                          const struct msg_group_row *theirs,
                          const struct msg_row *first, json_t **req)
 {
-    json_t *a = NULL, *b = NULL, *m = NULL, *items = NULL;
+    struct msg_group_row both[2];
+
+    both[0] = *mine;
+    both[1] = *theirs;
+    return msg_req_put_message_groups(table, both, 2, first, req);
+}
+
+cr_code
+msg_req_put_group(const char *table, const struct msg_group_row *g,
+                  json_t **req)
+{
+    json_t *item;
     cr_code rc;
 
     *req = NULL;
-    if ((rc = msg_group_to_item(mine, &a)) ||
-        (rc = msg_group_to_item(theirs, &b)) || (rc = msg_to_item(first, &m)))
-        goto out;
-    rc = CR_NOMEM;
-    if ((items = json_array()) == NULL)
-        goto out;
-    /* msg_put takes the item references, even when it fails. */
-    rc = msg_transact_add(items, "Put", msg_put(table, a));
-    a = NULL;
-    if (rc == CR_OK)
-        rc = msg_transact_add(items, "Put", msg_put(table, b));
-    b = NULL;
-    if (rc == CR_OK)
-        rc = msg_transact_add(items, "Put", msg_put(table, m));
-    m = NULL;
-    if (rc == CR_OK) {
-        rc = msg_transact(items, req);
-        items = NULL;           /* taken */
-    }
-out:
-    json_decref(a);
-    json_decref(b);
-    json_decref(m);
-    json_decref(items);
-    return rc;
+    if ((rc = msg_group_to_item(g, &item)))
+        return rc;
+    *req = msg_put(table, item);
+    return *req ? CR_OK : CR_NOMEM;
 }
 
 cr_code
@@ -196,9 +223,26 @@ msg_req_drop_group(const char *table, const struct msg_group_row *old,
     return (*req = msg_delete_group(table, old, pk)) ? CR_OK : CR_NOMEM;
 }
 
+/* old_item with sk and message replaced (a new reference in *item). */
+static cr_code
+msg_moved_item(json_t *old_item, const char *new_sk, const char *new_message,
+               json_t **item)
+{
+    json_t *it = json_deep_copy(old_item);
+
+    if (it == NULL || json_object_set_new(it, "sk", msg_s_attr(new_sk)) ||
+        json_object_set_new(it, "message", msg_s_attr(new_message))) {
+        json_decref(it);
+        return CR_NOMEM;
+    }
+    *item = it;
+    return CR_OK;
+}
+
 cr_code
 msg_req_move_group(const char *table, const struct msg_group_row *old,
-                   const char *new_sk, const char *new_message, json_t **req)
+                   json_t *old_item, const char *new_sk,
+                   const char *new_message, json_t **req)
 {
     struct msg_group_row moved = *old;
     char pk[MSG_KEY_SIZE];
@@ -213,8 +257,15 @@ msg_req_move_group(const char *table, const struct msg_group_row *old,
         return rc;
     snprintf(moved.sk, sizeof(moved.sk), "%s", new_sk);
     moved.message = new_message;
+    /* The checks of a row we write, whichever way the item is made. */
     if ((rc = msg_group_to_item(&moved, &item)))
         return rc;
+    if (json_is_object(old_item)) {
+        json_decref(item);
+        item = NULL;
+        if ((rc = msg_moved_item(old_item, new_sk, new_message, &item)))
+            return rc;
+    }
     rc = CR_NOMEM;
     if ((items = json_array()) == NULL)
         goto out;

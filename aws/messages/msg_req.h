@@ -15,6 +15,8 @@
 #ifndef CRUDDUR_MSG_REQ_H
 #define CRUDDUR_MSG_REQ_H
 
+#include <stddef.h>
+
 #include <jansson.h>
 
 #include "app/core/err.h"
@@ -32,6 +34,18 @@ cr_code msg_req_new_conversation(const char *table,
                                  const struct msg_group_row *mine,
                                  const struct msg_group_row *theirs,
                                  const struct msg_row *first, json_t **req);
+/* C, and D into a conversation that lost group rows (a half-written one:
+ * another client's non-atomic start, a crash, a partial restore): one
+ * TransactWriteItems of the n (1 or 2) group rows and the message, each
+ * Put conditioned on attribute_not_exists(pk). */
+cr_code msg_req_put_message_groups(const char *table,
+                                   const struct msg_group_row *groups,
+                                   size_t n, const struct msg_row *m,
+                                   json_t **req);
+/* The stream processor's healing: PutItem of group row g, conditioned on
+ * attribute_not_exists(pk). */
+cr_code msg_req_put_group(const char *table, const struct msg_group_row *g,
+                          json_t **req);
 /* D: PutItem of a message with attribute_not_exists(pk). */
 cr_code msg_req_put_message(const char *table, const struct msg_row *m,
                             json_t **req);
@@ -40,10 +54,12 @@ cr_code msg_req_group_rows(const char *table, const char *group_uuid,
                            json_t **req);
 /* The stream processor: TransactWriteItems deleting old (condition
  * attribute_exists(pk)) and putting the same row with sk = new_sk and
- * message = new_message (condition attribute_not_exists(pk)). */
+ * message = new_message (condition attribute_not_exists(pk)). With
+ * old_item (the item old was read from), the new row is that item with
+ * sk and message replaced: attributes we do not know are kept. */
 cr_code msg_req_move_group(const char *table, const struct msg_group_row *old,
-                           const char *new_sk, const char *new_message,
-                           json_t **req);
+                           json_t *old_item, const char *new_sk,
+                           const char *new_message, json_t **req);
 /* The stream processor: DeleteItem of a group row that a newer row of the
  * same owner and conversation makes redundant (condition
  * attribute_exists(pk)). */

@@ -21,6 +21,7 @@
 #ifndef CRUDDUR_MSG_ROW_H
 #define CRUDDUR_MSG_ROW_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -80,6 +81,12 @@ cr_code msg_to_item(const struct msg_row *m, json_t **item);
  * field is CR_INVALID. Unknown extra attributes are ignored. */
 cr_code msg_group_from_item(json_t *item, struct msg_group_row *g);
 cr_code msg_from_item(json_t *item, struct msg_row *m);
+
+/* "pk=<pk> sk=<sk>" of item for a log line: each "?" when it is not a
+ * string attribute, at most 64 bytes, bytes other than printable ASCII as
+ * "?"; cut to size. */
+#define MSG_ITEM_KEY_SIZE 144
+void msg_item_key(json_t *item, char *out, size_t size);
 
 /* The "Items" array of a Query or Scan answer (borrowed); CR_INVALID when
  * absent or not an array. */

@@ -19,26 +19,41 @@ msg_store_call(struct aws_client *aws, const char *target, json_t *req,
     return msg_store_code(aws_call(aws, AWS_DYNAMODB, target, req, resp, err));
 }
 
+/* Keeps g and the item it was read from (g->message points into it). */
 static cr_code
-msg_group_rows_add(struct msg_group_rows *r, const struct msg_group_row *g)
+msg_group_rows_add(struct msg_group_rows *r, const struct msg_group_row *g,
+                   json_t *item)
 {
     struct msg_group_row *grown;
 
+    if (r->items == NULL && (r->items = json_array()) == NULL)
+        return CR_NOMEM;
     if (r->n == r->cap) {
         r->cap = r->cap ? 2 * r->cap : 4;
         if ((grown = realloc(r->row, r->cap * sizeof(*grown))) == NULL)
             return CR_NOMEM;
         r->row = grown;
     }
-    r->row[r->n] = *g;
-    r->row[r->n++].message = NULL;   /* it points into a page soon freed */
+    if (json_array_append(r->items, item))
+        return CR_NOMEM;
+    r->row[r->n++] = *g;
     return CR_OK;
+}
+
+static cr_code
+msg_group_rows_skip(struct msg_group_rows *r, json_t *item)
+{
+    if (r->skipped == NULL && (r->skipped = json_array()) == NULL)
+        return CR_NOMEM;
+    return json_array_append(r->skipped, item) ? CR_NOMEM : CR_OK;
 }
 
 void
 msg_group_rows_free(struct msg_group_rows *rows)
 {
     free(rows->row);
+    json_decref(rows->items);
+    json_decref(rows->skipped);
     memset(rows, 0, sizeof(*rows));
 }
 
@@ -61,11 +76,11 @@ msg_rows_page(void *arg, json_t *resp, int *stop)
         return rc;
     json_array_foreach(items, i, it) {
         if (msg_group_from_item(it, &g) != CR_OK ||
-            strcmp(g.group_uuid, p->group_uuid) != 0) {
-            p->rows->skipped++;
-            continue;
-        }
-        if ((rc = msg_group_rows_add(p->rows, &g)))
+            strcmp(g.group_uuid, p->group_uuid) != 0)
+            rc = msg_group_rows_skip(p->rows, it);
+        else
+            rc = msg_group_rows_add(p->rows, &g, it);
+        if (rc)
             return rc;
     }
     return CR_OK;

@@ -23,12 +23,16 @@ cr_code msg_store_call(struct aws_client *aws, const char *target,
                        json_t *req, json_t **resp, struct aws_error *err);
 
 /* A conversation's group rows (one per participant, two for an owner
- * while both sides' simultaneous starts await the stream processor). Their
- * message is NULL: the text is not kept. */
+ * while both sides' simultaneous starts await the stream processor), with
+ * the items they were read from: row[i] is items[i], and its message
+ * points into it. A writer that moves a row starts from the item, so what
+ * another client (a later version of the app) added to it is kept. */
 struct msg_group_rows {
     struct msg_group_row *row;
     size_t n, cap;
-    size_t skipped;     /* malformed rows (another client's) left out */
+    json_t *items;      /* owned: the n items of row[] */
+    json_t *skipped;    /* owned: items left out, malformed (another
+                         * client's, or half-written); NULL when none */
 };
 
 /* The one reader of a conversation's rows: every group row of group_uuid,

@@ -1,5 +1,6 @@
 /* stream_handler.c - move a conversation's group rows up to its newest
  * message, one stream record at a time. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,18 +57,21 @@ stream_write(struct stream_handler *h, const char *target, json_t *req,
     return rc;
 }
 
-/* Moves one group row to the message if it is older. */
+/* Moves group row i to the message if it is older, keeping whatever else
+ * its item holds. */
 static cr_code
-stream_move_one(struct stream_handler *h, const struct msg_group_row *g,
-                const struct msg_row *m, int *changed)
+stream_move_one(struct stream_handler *h, const struct msg_group_rows *r,
+                size_t i, const struct msg_row *m, int *changed)
 {
+    const struct msg_group_row *g = &r->row[i];
     json_t *req = NULL;
     cr_code rc;
 
     /* Same format on both sides: string order is time order. */
     if (strcmp(g->sk, m->sk) >= 0)
         return CR_OK;
-    if ((rc = msg_req_move_group(h->table, g, m->sk, m->message, &req)))
+    if ((rc = msg_req_move_group(h->table, g, json_array_get(r->items, i),
+                                 m->sk, m->message, &req)))
         return rc;
     rc = stream_write(h, "TransactWriteItems", req, changed, &h->moved);
     json_decref(req);
@@ -105,27 +109,152 @@ stream_superseded(const struct msg_group_rows *r, size_t i)
     return 0;
 }
 
+/* The newest row of a conversation whose rows all belong to one owner (a
+ * half-written one: the other participant's row was never written), or
+ * -1 when both participants have theirs (or there is none). */
+static long
+stream_lone_row(const struct msg_group_rows *r)
+{
+    size_t i, best = 0;
+
+    if (r->n == 0)
+        return -1;
+    for (i = 1; i < r->n; i++) {
+        if (strcmp(r->row[i].owner_uuid, r->row[0].owner_uuid) != 0)
+            return -1;
+        if (strcmp(r->row[i].sk, r->row[best].sk) > 0)
+            best = i;
+    }
+    return (long)best;
+}
+
+struct stream_sender_page {
+    const char *uuid;
+    struct user *who;
+    int found;
+};
+
+static cr_code
+stream_sender_page(void *arg, json_t *resp, int *stop)
+{
+    struct stream_sender_page *p = arg;
+    struct msg_row m;
+    json_t *items, *it;
+    size_t i;
+    cr_code rc;
+
+    if ((rc = msg_resp_items(resp, &items)))
+        return rc;
+    json_array_foreach(items, i, it) {
+        if (msg_from_item(it, &m) == CR_OK && strcmp(m.user_uuid, p->uuid) == 0) {
+            snprintf(p->who->uuid, sizeof(p->who->uuid), "%s", m.user_uuid);
+            snprintf(p->who->handle, sizeof(p->who->handle), "%s",
+                     m.user_handle);
+            snprintf(p->who->display_name, sizeof(p->who->display_name), "%s",
+                     m.user_display_name);
+            p->found = *stop = 1;
+            break;
+        }
+    }
+    return CR_OK;
+}
+
+/* uuid as the conversation's messages name them: the message at hand, or
+ * the newest one uuid sent (the processor has no other source of names).
+ * CR_NOT_FOUND when uuid sent none. */
+static cr_code
+stream_sender(struct stream_handler *h, const struct msg_row *m,
+              const char *uuid, struct user *who)
+{
+    struct stream_sender_page page = { uuid, who, 0 };
+    json_t *req = NULL;
+    cr_code rc;
+
+    if (strcmp(m->user_uuid, uuid) == 0) {
+        snprintf(who->uuid, sizeof(who->uuid), "%s", m->user_uuid);
+        snprintf(who->handle, sizeof(who->handle), "%s", m->user_handle);
+        snprintf(who->display_name, sizeof(who->display_name), "%s",
+                 m->user_display_name);
+        return CR_OK;
+    }
+    if ((rc = msg_req_list_messages(h->table, m->group_uuid, 100, NULL, &req)))
+        return rc;
+    rc = aws_call_pages(h->aws, AWS_DYNAMODB, "Query", req, "LastEvaluatedKey",
+                        "ExclusiveStartKey", stream_sender_page, &page,
+                        &h->err);
+    json_decref(req);
+    if (rc)
+        return rc == CR_NOT_FOUND ? CR_DDB_UNAVAILABLE : rc;
+    return page.found ? CR_OK : CR_NOT_FOUND;
+}
+
+/* A conversation with one participant's rows only gets the other's, at
+ * the message, naming the first; conditioned on its absence, so two
+ * healers (this and the API, say) never overwrite each other. */
+static cr_code
+stream_heal(struct stream_handler *h, const struct msg_group_rows *r,
+            const struct msg_row *m, int *changed)
+{
+    long i = stream_lone_row(r);
+    const struct msg_group_row *lone;
+    struct msg_group_row g;
+    struct user owner, named;
+    json_t *req = NULL;
+    cr_code rc;
+
+    if (i < 0)
+        return CR_OK;
+    lone = &r->row[i];
+    if (strcmp(lone->user_uuid, lone->owner_uuid) == 0)
+        return CR_OK;           /* names its own owner: nobody to heal */
+    rc = stream_sender(h, m, lone->owner_uuid, &named);
+    if (rc == CR_NOT_FOUND) {
+        log_line("stream: group %s has no group row of %s and no message by "
+                 "%s to name them by; left for the API to heal", m->group_uuid,
+                 lone->user_uuid, lone->owner_uuid);
+        return CR_OK;
+    }
+    memset(&owner, 0, sizeof(owner));
+    snprintf(owner.uuid, sizeof(owner.uuid), "%s", lone->user_uuid);
+    if (rc == CR_OK)
+        rc = msg_group_row_new(&g, &owner, &named, m->group_uuid, m->sk,
+                               m->message);
+    if (rc == CR_OK)
+        rc = msg_req_put_group(h->table, &g, &req);
+    if (rc == CR_OK)
+        rc = stream_write(h, "PutItem", req, changed, &h->healed);
+    json_decref(req);
+    return rc;
+}
+
 /* One read of the group's rows and what follows: each owner's newest row
- * moves up to the message, any older row of the same owner goes. */
+ * moves up to the message, any older row of the same owner goes, and a
+ * participant without a row gets one. */
 static cr_code
 stream_settle(struct stream_handler *h, const struct msg_row *m,
               int *changed)
 {
     struct msg_group_rows rows = { 0 };
+    char key[MSG_ITEM_KEY_SIZE];
+    json_t *bad;
     size_t i;
     cr_code rc;
 
     rc = msg_store_group_rows(h->aws, h->table, m->group_uuid, &rows, &h->err);
     /* Not this record's fault; moving such a row would only spread it. */
-    if (rows.skipped)
-        log_line("stream: group %s has %zu malformed group rows; left as they are",
-                 m->group_uuid, rows.skipped);
+    json_array_foreach(rows.skipped, i, bad) {
+        msg_item_key(bad, key, sizeof(key));
+        log_line("stream: group %s: skipped a group row lacking what we "
+                 "need (%s); left as it is", m->group_uuid, key);
+    }
     for (i = 0; rc == CR_OK && i < rows.n; i++) {
         if (stream_superseded(&rows, i))
             rc = stream_drop_one(h, &rows.row[i], changed);
         else
-            rc = stream_move_one(h, &rows.row[i], m, changed);
+            rc = stream_move_one(h, &rows, i, m, changed);
     }
+    if (rc == CR_OK)
+        rc = stream_heal(h, &rows, m, changed);
     msg_group_rows_free(&rows);
     return rc;
 }

@@ -9,7 +9,12 @@
  * moves backwards, so redelivered and out-of-order records change nothing.
  * An owner with two rows of one conversation (both sides started it at the
  * same moment, each writing both rows) keeps the newest: the older is
- * deleted (msg_req_drop_group). Records are handled one by one: one
+ * deleted (msg_req_drop_group). A conversation whose rows all belong to
+ * one participant (another client wrote only one side) gets the other's
+ * row at the message, named as the conversation's messages name the first
+ * (msg_req_put_group, conditioned on its absence). What another client
+ * added to a row is kept when it moves; a row lacking what we need is
+ * left alone with one warning naming its key. Records are handled one by one: one
  * failure does not stop the others; stream_handle_batch() logs each failed
  * record once. */
 #ifndef CRUDDUR_STREAM_HANDLER_H
@@ -29,6 +34,8 @@ struct stream_handler {
     long round_delay_ms;      /* pause before a re-read, times the round: 20 */
     size_t moved;             /* group rows moved so far (for logs, tests) */
     size_t dropped;           /* superseded group rows deleted so far */
+    size_t healed;            /* group rows written for a participant who
+                               * had none (a half-written conversation) */
     struct aws_error err;     /* the last record's DynamoDB failure */
 };
 

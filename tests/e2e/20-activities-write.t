@@ -33,7 +33,8 @@ sub stranger_token {
 subtest 'a valid token for an unregistered user' => sub {
     my $r = api(GET => '/api/activities/notifications', bearer => 'Bearer ' . stranger_token());
     is $r->{status}, 401, '401';
-    is_deeply $r->{json}, { errors => ['user_not_registered'] }, 'user_not_registered';
+    is_deeply $r->{json}, { errors => ['unauthorized', 'user_not_registered'] }, 'user_not_registered';
+    is $r->{headers}{'www-authenticate'}, 'Bearer realm="cruddur", error="invalid_token"', 'invalid_token challenge';
 };
 
 subtest 'post an activity' => sub {
@@ -53,11 +54,12 @@ subtest 'post an activity' => sub {
 
 subtest 'text is stored verbatim' => sub {
     my $evil = q{'); DROP TABLE users; -- 50%_off \\ "quoted"};
+    my $users = sql_value('SELECT count(*) FROM users');   # other tests add theirs
     my $r = api(POST => '/api/activities', token => 'bayko',
                 json => { message => $evil, ttl => '1-hour' });
     is $r->{status}, 200, 'stored';
     is $r->{json}{message}, $evil, 'returned verbatim';
-    is sql_value('SELECT count(*) FROM users'), 3, 'users table intact';
+    is sql_value('SELECT count(*) FROM users'), $users, 'users table intact';
     my $s = api(GET => '/api/activities/search?term=50%25_off');
     ok scalar @{ $s->{json} } >= 1, "'%' and '_' found as text";
     is $s->{json}[0]{message}, $evil, 'the newest one with them is ours';
@@ -151,6 +153,8 @@ subtest 'tokens' => sub {
     my %forged = (
         'no header'        => undef,
         'empty bearer'     => 'Bearer ',
+        'Bearer null'      => 'Bearer null',         # a signed-out browser's
+        'Bearer undefined' => 'Bearer undefined',
         'other scheme'     => "Basic $good",
         'two spaces'       => "Bearer  $good",
         'trailing junk'    => "Bearer $good x",
@@ -165,8 +169,14 @@ subtest 'tokens' => sub {
     for my $name (sort keys %forged) {
         my $r = api(POST => '/api/activities', bearer => $forged{$name},
                     json => { message => "forged: $name", ttl => '1-day' });
+        # No header, another scheme, nothing after Bearer: no token at all.
+        my $missing = $name =~ /^(no header|empty bearer|other scheme|Bearer null|Bearer undefined)$/;
         is $r->{status}, 401, "$name: 401";
-        is_deeply $r->{json}, { errors => ['unauthorized'] }, "$name: unauthorized";
+        is_deeply $r->{json}, { errors => ['unauthorized', $missing ? 'token_missing' : 'token_invalid'] },
+            "$name: " . ($missing ? 'token_missing' : 'token_invalid');
+        is $r->{headers}{'www-authenticate'},
+            $missing ? 'Bearer realm="cruddur"' : 'Bearer realm="cruddur", error="invalid_token"',
+            "$name: WWW-Authenticate";
     }
     is activities(), $before, 'nothing was written';
     is api(GET => '/api/activities/notifications')->{status}, 401, 'notifications need a token';

@@ -53,7 +53,8 @@ subtest 'signed in only' => sub {
                api(GET => "/api/messages/$NOBODY"),
                api(POST => '/api/messages', json => { message => 'hi', handle => 'bayko' })) {
         is $r->{status}, 401, 'status 401';
-        is_deeply $r->{json}, { errors => ['unauthorized'] }, 'unauthorized';
+        is_deeply $r->{json}, { errors => ['unauthorized', 'token_missing'] }, 'unauthorized, token_missing';
+        is $r->{headers}{'www-authenticate'}, 'Bearer realm="cruddur"', 'challenge without an error';
     }
 };
 

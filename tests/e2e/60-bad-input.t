@@ -253,12 +253,12 @@ my @cases = (
     [ 'andrewbrown posts into bayko<->londo',
       req(POST => '/api/messages', auth => 'andrewbrown', body => json_text({ message => 'x', message_group_uuid => $g_bl })),
       [404, 'message_group_not_found'] ],
-    [ 'read a conversation with no token', req(GET => "/api/messages/$g_ab"), [401, 'unauthorized'] ],
+    [ 'read a conversation with no token', req(GET => "/api/messages/$g_ab"), [401, 'unauthorized', 'token_missing'] ],
     [ 'read it with an unregistered user', req(GET => "/api/messages/$g_ab", bearer => "Bearer $forged{stranger}"),
-      [401, 'user_not_registered'] ],
+      [401, 'unauthorized', 'user_not_registered'] ],
     [ 'post into it as an unregistered user',
       req(POST => '/api/messages', bearer => "Bearer $forged{stranger}", body => json_text({ message => 'x', message_group_uuid => $g_ab })),
-      [401, 'user_not_registered'] ],
+      [401, 'unauthorized', 'user_not_registered'] ],
 );
 
 # forged and broken tokens: half try a PostgreSQL write, half a DynamoDB one
@@ -288,13 +288,15 @@ for my $name (sort keys %bad_bearer) {
     my $r = $i++ % 2
         ? req(POST => '/api/activities', %auth, body => act("forged $i"))
         : req(POST => '/api/messages', %auth, body => json_text({ message => "forged $i", message_group_uuid => $g_ab }));
-    push @cases, [ "token: $name", $r, [401, 'unauthorized'] ];
+    # No header, another scheme or no token after the scheme: no token.
+    my $why = $name =~ /^(no Authorization|Basic scheme|Bearer and nothing)$/ ? 'token_missing' : 'token_invalid';
+    push @cases, [ "token: $name", $r, [401, 'unauthorized', $why] ];
 }
 push @cases, [ 'token: forged, SQL in sub', req(POST => '/api/activities', bearer => "Bearer $forged{sub_sql}", body => act('x')),
-               [401, 'user_not_registered'] ];
+               [401, 'unauthorized', 'user_not_registered'] ];
 # A sub longer than any Cognito sub is refused by the verifier itself.
 push @cases, [ 'token: forged, 5000-char sub', req(POST => '/api/activities', bearer => "Bearer $forged{sub_long}", body => act('x')),
-               [401, 'unauthorized'] ];
+               [401, 'unauthorized', 'token_invalid'] ];
 
 # ---- run them ----
 
@@ -317,6 +319,12 @@ for my $c (@cases) {
         is $r->{status}, $status, "$name: $status";
         is_deeply $r->{json}, { errors => \@codes }, "$name: " . join(',', @codes)
             or diag substr($r->{raw}, 0, 300);
+        # RFC 6750: a challenge on every 401, an error only for a token sent.
+        if ($status == 401) {
+            my $want = $codes[1] eq 'token_missing' ? 'Bearer realm="cruddur"'
+                                                    : 'Bearer realm="cruddur", error="invalid_token"';
+            is $r->{headers}{'www-authenticate'}, $want, "$name: WWW-Authenticate";
+        }
     }
     my $now_workers = worker_pids();
     my $now_counts = db_counts();

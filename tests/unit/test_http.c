@@ -212,6 +212,35 @@ test_errors(void **state)
     http_response_free(&res);
 }
 
+static void
+test_unauthorized(void **state)
+{
+    struct http_response res;
+    const char *text;
+    char *owned;
+
+    (void)state;
+    http_response_init(&res);
+    http_unauthorized(&res, "token_missing", HTTP_BEARER_MISSING);
+    text = http_response_body(&res, &owned);
+    assert_int_equal(res.status, 401);
+    assert_string_equal(text,
+                        "{\"errors\":[\"unauthorized\",\"token_missing\"]}");
+    assert_string_equal(res.challenge, "Bearer realm=\"cruddur\"");
+    free(owned);
+    http_fail(&res, CR_UNAUTHORIZED);
+    text = http_response_body(&res, &owned);
+    assert_string_equal(text,
+                        "{\"errors\":[\"unauthorized\",\"token_invalid\"]}");
+    assert_string_equal(res.challenge,
+                        "Bearer realm=\"cruddur\", error=\"invalid_token\"");
+    free(owned);
+    /* Any other answer drops the challenge with the old body. */
+    http_error(&res, 503, "auth_unavailable");
+    assert_null(res.challenge);
+    http_response_free(&res);
+}
+
 int
 main(void)
 {
@@ -221,6 +250,7 @@ main(void)
         cmocka_unit_test(test_query),
         cmocka_unit_test(test_body),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_unauthorized),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

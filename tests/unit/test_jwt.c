@@ -360,7 +360,7 @@ test_malformed(void **state)
     bad = fx_forge("[\"RS256\"]", "{}", "AAAA");
     expect_unauth(check_tok(bad, FX_T0), "malformed");       /* not object */
     free(bad);
-    expect_unauth(check_tok("", FX_T0), "malformed");
+    expect_unauth(check_tok("", FX_T0), "missing_token");    /* "Bearer " */
     expect_unauth(check_tok("..", FX_T0), "malformed");
     huge = malloc(JWT_MAX_TOKEN + 2);
     memset(huge, 'A', JWT_MAX_TOKEN + 1);
@@ -399,7 +399,7 @@ test_header_schemes(void **state)
     snprintf(h, sizeof(h), "BEARER %s", tok);
     assert_int_equal(check_header(h), CR_OK);
     snprintf(h, sizeof(h), "Basic %s", tok);
-    expect_unauth(check_header(h), "bad_scheme");
+    expect_unauth(check_header(h), "missing_token");
     snprintf(h, sizeof(h), "Bearer  %s", tok);
     expect_unauth(check_header(h), "malformed");
     snprintf(h, sizeof(h), "Bearer\t%s", tok);
@@ -410,17 +410,42 @@ test_header_schemes(void **state)
     expect_unauth(check_header(h), "malformed");
     snprintf(h, sizeof(h), "Bearer %s,%s", tok, tok);
     expect_unauth(check_header(h), "malformed");
+    /* No scheme of ours: a request without a token. */
     snprintf(h, sizeof(h), "Bearer%s", tok);
-    expect_unauth(check_header(h), "bad_scheme");
-    expect_unauth(check_header("Bearer"), "bad_scheme");
-    expect_unauth(check_header("Bearer "), "malformed");
-    expect_unauth(check_header(""), "bad_scheme");
-    expect_unauth(check_header(tok), "bad_scheme");
+    expect_unauth(check_header(h), "missing_token");
+    expect_unauth(check_header("Bearer"), "missing_token");
+    expect_unauth(check_header("Bearer "), "missing_token");
+    expect_unauth(check_header(""), "missing_token");
+    expect_unauth(check_header(tok), "missing_token");
     expect_unauth(check_header(NULL), "missing_token");
     /* why may be NULL. */
     assert_int_equal(jwt_verify_bearer(w.v, "Basic x", FX_T0, w.sub,
                                        sizeof(w.sub), NULL), CR_UNAUTHORIZED);
     free(tok);
+}
+
+/* What a signed-out browser sends is no token; anything else that looks
+ * like a bearer token is one, to be verified (and refused). */
+static void
+test_bearer_absent(void **state)
+{
+    static const char *const absent[] = {
+        "", "   ", "Bearer", "bearer ", "Bearer null", "Bearer undefined",
+        "BEARER NULL", "Bearer  null ", "\tBearer\tundefined", "Basic abc",
+        "Digest x=1", "Token", "nullBearer",
+    };
+    static const char *const present[] = {
+        "Bearer x", "Bearer a.b.c", "Bearer nullx", "Bearer null x",
+        "Bearer undefined.", "bearer  x", "Bearer\tx", "Bearer NaN",
+    };
+    size_t i;
+
+    (void)state;
+    assert_true(jwt_bearer_absent(NULL));
+    for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        assert_true(jwt_bearer_absent(absent[i]));
+    for (i = 0; i < sizeof(present) / sizeof(present[0]); i++)
+        assert_false(jwt_bearer_absent(present[i]));
 }
 
 static void
@@ -449,6 +474,7 @@ main(void)
         cmocka_unit_test(test_libjwt_confusion),
         cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_header_schemes, setup, teardown),
+        cmocka_unit_test(test_bearer_absent),
         cmocka_unit_test(test_verifier_args),
     };
 

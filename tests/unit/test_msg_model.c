@@ -272,7 +272,7 @@ test_strict_rejects(void **state)
     struct msg_row m, back;
     json_t *good, *bad;
     size_t i;
-    char longname[400];
+    char longname[400], key[MSG_ITEM_KEY_SIZE];
 
     (void)state;
     fill_msg(&m);
@@ -307,6 +307,13 @@ test_strict_rejects(void **state)
     json_decref(bad);
     bad = json_array();
     assert_int_equal(msg_from_item(bad, &back), CR_INVALID);
+    json_decref(bad);
+    /* What a skipped row's warning names: its key, one printable line. */
+    msg_item_key(good, key, sizeof(key));
+    assert_string_equal(key, "pk=MSG#" G " sk=2023-03-18T19:04:11.123456+00:00");
+    bad = json_pack("{s:{s:s}, s:{s:i}}", "pk", "S", "GRP#\nx\x7f", "sk", "N", 1);
+    msg_item_key(bad, key, sizeof(key));
+    assert_string_equal(key, "pk=GRP#?x? sk=?");
     json_decref(bad);
     json_decref(good);
     /* And on the way out. */
@@ -370,7 +377,7 @@ test_requests(void **state)
                         "message-group-sk-index");
     json_decref(req);
 
-    assert_int_equal(msg_req_move_group("t", &a, "2023-03-18T19:05:00.000000+00:00",
+    assert_int_equal(msg_req_move_group("t", &a, NULL, "2023-03-18T19:05:00.000000+00:00",
                                         "newer", &req), CR_OK);
     items = json_object_get(req, "TransactItems");
     it = json_object_get(json_array_get(items, 0), "Delete");
@@ -385,9 +392,52 @@ test_requests(void **state)
                         "newer");
     json_decref(req);
     /* Never backwards, never onto itself. */
-    assert_int_equal(msg_req_move_group("t", &a, a.sk, "x", &req), CR_INVALID);
-    assert_int_equal(msg_req_move_group("t", &a, "2023-03-18T19:04:11.123455+00:00",
+    assert_int_equal(msg_req_move_group("t", &a, NULL, a.sk, "x", &req), CR_INVALID);
+    assert_int_equal(msg_req_move_group("t", &a, NULL, "2023-03-18T19:04:11.123455+00:00",
                                         "x", &req), CR_INVALID);
+
+    /* Moved from the item it was read from: what another client added
+     * stays, what we change changes. */
+    assert_int_equal(msg_group_to_item(&a, &it), CR_OK);
+    json_object_set_new(it, "reactions", json_pack("{s:s}", "N", "3"));
+    assert_int_equal(msg_req_move_group("t", &a, it, "2023-03-18T19:05:00.000000+00:00",
+                                        "newer", &req), CR_OK);
+    json_decref(it);
+    it = json_object_get(json_object_get(json_array_get(json_object_get(req,
+        "TransactItems"), 1), "Put"), "Item");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "reactions"), "N")),
+                        "3");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "sk"), "S")),
+                        "2023-03-18T19:05:00.000000+00:00");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "message"), "S")),
+                        "newer");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "user_handle"), "S")),
+                        a.user_handle);
+    json_decref(req);
+
+    /* Healing: the message and the one missing row, or that row alone. */
+    assert_int_equal(msg_req_put_message_groups("t", &b, 1, &m, &req), CR_OK);
+    items = json_object_get(req, "TransactItems");
+    assert_int_equal(json_array_size(items), 2);
+    for (size_t i = 0; i < 2; i++) {
+        it = json_object_get(json_array_get(items, i), "Put");
+        assert_string_equal(json_string_value(json_object_get(it, "ConditionExpression")),
+                            "attribute_not_exists(pk)");
+    }
+    it = json_object_get(json_object_get(json_array_get(items, 0), "Put"), "Item");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "pk"), "S")),
+                        "GRP#" U2);
+    it = json_object_get(json_object_get(json_array_get(items, 1), "Put"), "Item");
+    assert_non_null(json_object_get(it, "message_uuid"));
+    json_decref(req);
+    assert_int_equal(msg_req_put_message_groups("t", &b, 0, &m, &req), CR_INVALID);
+    assert_null(req);
+    assert_int_equal(msg_req_put_group("t", &b, &req), CR_OK);
+    assert_string_equal(json_string_value(json_object_get(req, "ConditionExpression")),
+                        "attribute_not_exists(pk)");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(
+        json_object_get(req, "Item"), "pk"), "S")), "GRP#" U2);
+    json_decref(req);
 
     /* A superseded group row: deleted only if still there. */
     assert_int_equal(msg_req_drop_group("t", &a, &req), CR_OK);

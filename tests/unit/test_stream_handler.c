@@ -382,6 +382,177 @@ test_group_rows_gone(void **state)
     json_decref(recs);
 }
 
+/* One group row, owner's, naming other, at t, with extra attributes of
+ * another client when extra is not NULL (taken). */
+static void
+put_row(const char *owner, const char *other, const char *group,
+        const char *t, const char *text, json_t *extra)
+{
+    struct msg_group_row g;
+    json_t *req, *item;
+
+    group_row(&g, owner, other, group, t, text);
+    assert_int_equal(msg_req_put_group(TABLE, &g, &req), CR_OK);
+    item = json_object_get(req, "Item");
+    if (extra) {
+        json_object_update(item, extra);
+        json_decref(extra);
+    }
+    json_decref(call(AWS_DYNAMODB, "PutItem", req));
+}
+
+/* A message in c's group by who (named name, handle) at a new time t. */
+static void
+post_as(const struct convo *c, const char *who, const char *name,
+        const char *handle, const char *text, char t[MSG_TIME_SIZE])
+{
+    struct user u;
+    struct msg_row m;
+    json_t *req;
+
+    memset(&u, 0, sizeof(u));
+    strcpy(u.uuid, who);
+    strcpy(u.display_name, name);
+    strcpy(u.handle, handle);
+    next_time(t);
+    assert_int_equal(msg_row_new(&m, c->g, &u, text, clock_us), CR_OK);
+    assert_int_equal(msg_req_put_message(TABLE, &m, &req), CR_OK);
+    json_decref(call(AWS_DYNAMODB, "PutItem", req));
+}
+
+/* owner's rows: how many, and the newest's fields. */
+static size_t
+rows_of(const char *owner, struct msg_group_row *newest, json_t **item)
+{
+    json_t *req, *resp, *items;
+    size_t n;
+
+    assert_int_equal(msg_req_list_groups(TABLE, owner, 0, &req), CR_OK);
+    resp = call(AWS_DYNAMODB, "Query", req);
+    assert_int_equal(msg_resp_items(resp, &items), CR_OK);
+    n = json_array_size(items);
+    if (n > 0) {
+        assert_int_equal(msg_group_from_item(json_array_get(items, 0), newest),
+                         CR_OK);
+        newest->message = NULL;
+        if (item)
+            *item = json_incref(json_array_get(items, 0));
+    }
+    json_decref(resp);
+    return n;
+}
+
+/* A conversation another client wrote half: a's group row only. Each of
+ * its messages' records gets b the row b lacks, at that message and naming
+ * a as a's own messages name a; with no message by a to name a by, it is
+ * left alone (the API heals it, naming a from PostgreSQL). */
+static void
+test_half_written_heals(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct msg_group_row g;
+    struct convo c;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], t2[MSG_TIME_SIZE];
+    char pk[MSG_KEY_SIZE];
+    json_t *recs, *one;
+    int k;
+
+    (void)state;
+    NEED_DDB();
+    for (k = 0; k < 3; k++) {
+        stream_handler_init(&h, &aws, TABLE);
+        assert_int_equal(uuid_v4(c.a), CR_OK);
+        assert_int_equal(uuid_v4(c.b), CR_OK);
+        assert_int_equal(uuid_v4(c.g), CR_OK);
+        next_time(t0);
+        put_row(c.a, c.b, c.g, t0, "hi b", NULL);
+        if (k < 2)      /* k 0: a writes; k 1: a wrote before b writes */
+            post_as(&c, c.a, "Alpha Old", "alpha", "from a", t1);
+        if (k > 0)      /* k 1, 2: b writes */
+            post_as(&c, c.b, "Bravo", "bravo", "from b", t2);
+        msg_key_messages(c.g, pk);
+        recs = recorded(pk);
+        /* Only the newest message's record: the processor must find a's
+         * name in the older messages itself. */
+        one = json_pack("[O]", json_array_get(recs, json_array_size(recs) - 1));
+        assert_int_equal(run(&h, one, &rep), 0);
+        stream_report_free(&rep);
+        if (k == 2) {
+            assert_int_equal(h.healed, 0);
+            assert_int_equal(rows_of(c.b, &g, NULL), 0);
+        } else {
+            assert_int_equal(h.healed, 1);
+            assert_int_equal(rows_of(c.b, &g, NULL), 1);
+            assert_string_equal(g.group_uuid, c.g);
+            assert_string_equal(g.user_uuid, c.a);
+            assert_string_equal(g.user_display_name, "Alpha Old");
+            assert_string_equal(g.user_handle, "alpha");
+            assert_string_equal(g.sk, k == 0 ? t1 : t2);
+        }
+        /* a's own row moved as always; replaying changes nothing more. */
+        assert_int_equal(rows_of(c.a, &g, NULL), 1);
+        assert_string_equal(g.sk, k == 0 ? t1 : t2);
+        assert_int_equal(run(&h, one, &rep), 0);
+        stream_report_free(&rep);
+        assert_int_equal(h.healed, k == 2 ? 0 : 1);
+        json_decref(one);
+        json_decref(recs);
+    }
+}
+
+/* Rows another client (a later version of the app) wrote with attributes
+ * we do not know keep them when they move. */
+static void
+test_move_keeps_foreign_attributes(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct msg_group_row g;
+    struct convo c;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    const char *owners[2];
+    json_t *recs, *item;
+    int k;
+
+    (void)state;
+    NEED_DDB();
+    stream_handler_init(&h, &aws, TABLE);
+    assert_int_equal(uuid_v4(c.a), CR_OK);
+    assert_int_equal(uuid_v4(c.b), CR_OK);
+    assert_int_equal(uuid_v4(c.g), CR_OK);
+    next_time(t0);
+    put_row(c.a, c.b, c.g, t0, "v2", json_pack("{s:{s:s}, s:{s:[s,s]}}",
+            "unread", "N", "2", "labels", "SS", "work", "x"));
+    put_row(c.b, c.a, c.g, t0, "v2", json_pack("{s:{s:b}}", "muted", "BOOL", 1));
+    post(&c, "newer", t1);
+    msg_key_messages(c.g, pk);
+    recs = recorded(pk);
+    assert_int_equal(run(&h, recs, &rep), 0);
+    stream_report_free(&rep);
+    assert_int_equal(h.moved, 2);
+    owners[0] = c.a;
+    owners[1] = c.b;
+    for (k = 0; k < 2; k++) {
+        item = NULL;
+        assert_int_equal(rows_of(owners[k], &g, &item), 1);
+        assert_string_equal(g.sk, t1);
+        assert_string_equal(json_string_value(json_object_get(json_object_get(
+            item, "message"), "S")), "newer");
+        if (k == 0) {
+            assert_string_equal(json_string_value(json_object_get(json_object_get(
+                item, "unread"), "N")), "2");
+            assert_int_equal(json_array_size(json_object_get(json_object_get(
+                item, "labels"), "SS")), 2);
+        } else {
+            assert_true(json_is_true(json_object_get(json_object_get(item, "muted"),
+                                                     "BOOL")));
+        }
+        json_decref(item);
+    }
+    json_decref(recs);
+}
+
 static void
 test_poisoned_record_alone(void **state)
 {
@@ -651,6 +822,8 @@ main(void)
         cmocka_unit_test(test_twin_starts_merge),
         cmocka_unit_test(test_remove_and_other_rows),
         cmocka_unit_test(test_group_rows_gone),
+        cmocka_unit_test(test_half_written_heals),
+        cmocka_unit_test(test_move_keeps_foreign_attributes),
         cmocka_unit_test(test_poisoned_record_alone),
         cmocka_unit_test(test_ddb_unavailable),
         cmocka_unit_test(test_concurrent_handlers),
