@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "app/core/buf.h"
+#include "app/core/deadline.h"
 #include "app/core/err.h"
 #include "app/db/user.h"
 
@@ -32,6 +33,7 @@ struct http_request {
     int head;                   /* HEAD: answer as GET without a body */
     struct user caller;         /* the signed-in user when has_caller */
     int has_caller;
+    cr_deadline deadline;       /* when its backend calls must be done */
 };
 
 struct http_response {

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "app/core/buf.h"
+#include "app/core/deadline.h"
 #include "app/core/log.h"
 #include "aws/client/httpc.h"
 #include "aws/cognito/jwk.h"
@@ -25,6 +26,8 @@ struct jwks {
     int attempted;        /* a fetch has been tried */
     int last_ok;          /* the last fetch succeeded */
     time_t last_attempt;
+    cr_deadline deadline; /* the current request's; DEADLINE_NONE */
+    struct breaker breaker;
 };
 
 static void
@@ -64,6 +67,18 @@ jwks_free(struct jwks *set)
     jwks_clear(set->keys, set->nkeys);
     free(set->url);
     free(set);
+}
+
+void
+jwks_set_deadline(struct jwks *set, cr_deadline d)
+{
+    set->deadline = d;
+}
+
+const struct breaker *
+jwks_breaker(const struct jwks *set)
+{
+    return &set->breaker;
 }
 
 size_t
@@ -155,22 +170,29 @@ out:
     return rc;
 }
 
+/* Within what is left of the request's budget (a probe after a timeout:
+ * less), 5 s at most. */
 static cr_code
-jwks_fetch(struct jwks *set, CURL *h)
+jwks_fetch(struct jwks *set, CURL *h, enum breaker_outcome *how)
 {
+    long left = deadline_left_ms(breaker_deadline(&set->breaker,
+                                                  set->deadline), 5000);
     struct httpc_req req = { 0 };
-    const char *why = NULL;
+    const char *why = "request budget spent";
     struct buf body;
     long status = 0;
-    cr_code rc;
+    cr_code rc = CR_TIMEOUT;
 
     req.method = "GET";
     req.url = set->url;
-    req.timeout_ms = 5000;
-    req.connect_timeout_ms = 2000;
+    req.timeout_ms = left < 5000 ? left : 5000;
+    req.connect_timeout_ms = left < 2000 ? left : 2000;
     buf_init(&body, JWKS_MAX_BYTES);
-    rc = httpc_perform(h, &req, &status, &body, &why);
-    if (rc == CR_BACKEND) {
+    if (left > 0)
+        rc = httpc_perform(h, &req, &status, &body, &why);
+    *how = rc == CR_TIMEOUT ? BREAKER_TIMED_OUT
+         : rc == CR_BACKEND ? BREAKER_FAILED : BREAKER_ANSWERED;
+    if (rc == CR_BACKEND || rc == CR_TIMEOUT) {
         log_line("jwks: %s: %s", set->url, why);
     } else if (rc == CR_OK && status != 200) {
         log_line("jwks: %s answered %ld", set->url, status);
@@ -201,13 +223,18 @@ jwks_key(struct jwks *set, CURL *h, const char *kid, time_t now,
          const char **pem, size_t *pem_len)
 {
     const struct jwks_entry *k;
+    enum breaker_outcome how;
+    int64_t start;
     cr_code rc;
 
     k = jwks_lookup(set->keys, set->nkeys, kid);
-    if (k == NULL && jwks_may_fetch(set, now)) {
+    if (k == NULL && jwks_may_fetch(set, now) &&
+        breaker_allow(&set->breaker)) {
         set->attempted = 1;
         set->last_attempt = now;
-        rc = jwks_fetch(set, h);
+        start = deadline_now_ms();
+        rc = jwks_fetch(set, h, &how);
+        breaker_done(&set->breaker, start, how);
         if (rc == CR_NOMEM)
             return rc;
         set->last_ok = rc == CR_OK;

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "app/core/breaker.h"
+#include "app/core/deadline.h"
 #include "app/core/err.h"
 
 #define JWT_MAX_TOKEN 8192   /* bytes; Cognito access tokens are ~1 KiB */
@@ -25,6 +27,12 @@ struct jwt_verifier;
 cr_code jwt_verifier_new(struct jwt_verifier **out, const char *issuer,
                          const char *client_id);
 void jwt_verifier_free(struct jwt_verifier *v);
+
+/* The deadline a JWKS fetch must keep (the current request's). */
+void jwt_verifier_set_deadline(struct jwt_verifier *v, cr_deadline d);
+
+/* How the JWKS fetches went, for readiness. */
+const struct breaker *jwt_verifier_keys_breaker(const struct jwt_verifier *v);
 
 /* header: the raw Authorization header value, or NULL when absent.
  * now: the current time (time(NULL); tests pass fixed times).
