@@ -16,7 +16,7 @@
 
 #include "app/core/deadline.h"
 
-#define BREAKER_COOLDOWN_MS 1000
+#define BREAKER_COOLDOWN_MS 750
 #define BREAKER_PROBE_MS 250
 
 enum breaker_outcome {
