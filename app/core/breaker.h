@@ -17,7 +17,7 @@
 #include "app/core/deadline.h"
 
 #define BREAKER_COOLDOWN_MS 750
-#define BREAKER_PROBE_MS 250
+#define BREAKER_PROBE_MS 100
 
 enum breaker_outcome {
     BREAKER_ANSWERED,     /* the backend answered (even with an error) */

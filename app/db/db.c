@@ -13,6 +13,8 @@
 struct db {
     char *conninfo;
     PGconn *conn;           /* NULL while disconnected */
+    int connecting;         /* conn is a connect still under way */
+    PostgresPollingStatusType connect_st;   /* where it waits */
     cr_deadline deadline;   /* the current request's; DEADLINE_NONE */
     struct breaker breaker;
 };
@@ -40,6 +42,7 @@ db_disconnect(struct db *db)
     if (db->conn)
         PQfinish(db->conn);
     db->conn = NULL;
+    db->connecting = 0;
 }
 
 void
@@ -202,26 +205,31 @@ db_prepare_all(struct db *db, cr_deadline d)
     return rc;
 }
 
-/* Drives PQconnectPoll until the connection is made or d passes. */
+/* Drives PQconnectPoll from where it stands until the connection is made
+ * or d passes. */
 static cr_code
-db_connect_poll(PGconn *conn, cr_deadline d)
+db_connect_poll(struct db *db, cr_deadline d)
 {
-    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
     cr_code rc;
 
-    if (PQstatus(conn) == CONNECTION_BAD)
+    if (PQstatus(db->conn) == CONNECTION_BAD)
         return CR_DB_UNAVAILABLE;
-    while (st != PGRES_POLLING_OK) {
-        if (st == PGRES_POLLING_FAILED)
+    while (db->connect_st != PGRES_POLLING_OK) {
+        if (db->connect_st == PGRES_POLLING_FAILED)
             return CR_DB_UNAVAILABLE;
-        rc = db_wait(conn, st == PGRES_POLLING_READING ? POLLIN : POLLOUT, d);
+        rc = db_wait(db->conn, db->connect_st == PGRES_POLLING_READING
+                                   ? POLLIN : POLLOUT, d);
         if (rc)
             return rc;
-        st = PQconnectPoll(conn);
+        db->connect_st = PQconnectPoll(db->conn);
     }
-    return PQsetnonblocking(conn, 1) == 0 ? CR_OK : CR_DB_UNAVAILABLE;
+    return PQsetnonblocking(db->conn, 1) == 0 ? CR_OK : CR_DB_UNAVAILABLE;
 }
 
+/* Connects within d. A connect that runs out of time is kept and the next
+ * call goes on with it: a server that hangs then holds one pending
+ * connection of this worker in its listen queue, not one per attempt
+ * (which it would have to work through when it resumes). */
 static cr_code
 db_connect(struct db *db, cr_deadline d)
 {
@@ -240,10 +248,17 @@ db_connect(struct db *db, cr_deadline d)
                            "cruddur", "1", "10", "3", "3", "5000", NULL };
     cr_code rc;
 
-    db->conn = PQconnectStartParams(keys, vals, 1);
-    if (db->conn == NULL)
-        return CR_NOMEM;
-    rc = db_connect_poll(db->conn, d);
+    if (!db->connecting) {
+        db->conn = PQconnectStartParams(keys, vals, 1);
+        if (db->conn == NULL)
+            return CR_NOMEM;
+        db->connecting = 1;
+        db->connect_st = PGRES_POLLING_WRITING;
+    }
+    rc = db_connect_poll(db, d);
+    if (rc == CR_TIMEOUT)
+        return rc;
+    db->connecting = 0;
     if (rc == CR_DB_UNAVAILABLE)
         log_line("db: connect: %s", strtok(PQerrorMessage(db->conn), "\n"));
     if (rc == CR_OK)
@@ -310,7 +325,7 @@ static cr_code
 db_run_within(struct db *db, enum db_query q, int nparams,
               const char *const *params, PGresult **out, cr_deadline d)
 {
-    int kept = db->conn != NULL;
+    int kept = db->conn != NULL && !db->connecting;
     cr_code rc;
 
     if (!kept && (rc = db_connect(db, d)) != CR_OK)

@@ -1,12 +1,12 @@
 # Fault: cognito-local hangs - its node stopped (SIGSTOP) for longer than
 # the request budget, then resumed (SIGCONT), while clients read public
-# routes and post and read as signed-in users. One worker is replaced at the
-# start of the freeze, so it has no keys yet: its signed-in requests get
-# 503 auth_unavailable within the budget + 10 % (the JWKS fetch keeps the
-# request's deadline), then at once while its breaker cools down; workers
-# holding the keys keep verifying tokens; public routes never fail; the
-# new worker fetches the keys within about a second of the resume; every
-# post answered 200 is stored.
+# routes and post and read as signed-in users. The workers are replaced at
+# the start of the freeze (SIGTERM: each ends after its request), so none
+# has the keys yet (72 covers workers that hold them): signed-in requests
+# get 503 auth_unavailable within the budget + 10 % (the JWKS fetch keeps
+# the request's deadline), then at once while the breaker cools down;
+# public routes never fail; the keys are fetched within about a second of
+# the resume; every post answered 200 is stored.
 use strict;
 use warnings;
 use FindBin;
@@ -24,7 +24,7 @@ my $tag = "fault-hang-jwks-$$";
 # Every worker has the keys and the callers before the freeze.
 api(GET => '/api/activities/notifications', token => $_) for (@who) x (4 * $want);
 
-my ($fresh, $killed);
+my @fresh;
 my $f = fault_run(
     name    => 'cognito-local frozen',
     clients => 4,
@@ -40,31 +40,26 @@ my $f = fault_run(
     },
     break   => sub {
         freeze(pid_of('cognito') // die "no cognito pid\n");
-        # A worker with an empty key cache: kill one, lighttpd respawns it.
+        # Workers with an empty key cache: lighttpd respawns those that end.
         my @before = split /,/, worker_pids();
-        $killed = $before[0];
-        kill 'KILL', $killed;
-        wait_until(sub { my @w = split /,/, worker_pids(); @w == $want && !grep { $_ == $killed } @w }, 10)
-            or die "no worker respawned\n";
-        ($fresh) = grep { my $p = $_; !grep { $_ == $p } @before } split /,/, worker_pids();
+        kill 'TERM', @before;
+        wait_until(sub {
+            my @w = split /,/, worker_pids();
+            @w == $want && !grep { my $p = $_; grep { $_ == $p } @before } @w
+        }, 10) or die "the workers were not respawned\n";
+        @fresh = split /,/, worker_pids();
     },
     outage  => $ENV{CRUDDUR_HANG_SECONDS} || 8,
     restore => sub { thaw() },
-    # The killed worker's in-flight request gets lighttpd's own 500 (see 73).
-    allowed => { 503 => qr/^auth_unavailable$/, 500 => qr/^not_json$/ },
+    allowed => { 503 => qr/^auth_unavailable$/ },
     max_latency  => budget_s() * 1.1 + 1,
-    max_recovery => 1.5,
+    max_recovery => 2,
 );
 fault_checks($f);
 my @r = @{ $f->{results} };
-# The kill's lighttpd 500 is the kill's, not the hang's: leave it out.
-my $g = { %$f, results => [ grep { $_->{status} != 500 } @r ] };
-$f->{hang} = hang_checks($g, free_p99 => 0.5);
-ok $fresh, "a worker with no keys ($fresh) ran during the freeze";
-cmp_ok scalar(grep { $_->{status} == 500 } @r), '<=', 1, 'at most the killed worker\'s in-flight request failed otherwise';
+hang_checks($f, free_p99 => $ENV{CRUDDUR_HANG_P99_S} || 1);
+is scalar(@fresh), $want, "workers with no keys (@fresh) served during the freeze";
 is scalar(grep { $_->{status} == 401 } @r), 0, 'no good token was refused as unauthorized';
-my @signed = grep { $_->{tag} eq 'needs' && $_->{t1} > $f->{t_broken} + budget_s() * 1.1 && $_->{t0} < $f->{t_restore} } @r;
-ok((grep { $_->{status} == 200 } @signed), 'workers holding the keys verified tokens during the freeze (' . summarize(@signed) . ')');
 
 my @acked = grep { $_->{method} eq 'POST' && $_->{status} == 200 } @r;
 my %stored = map { $_ => 1 } split /\n/, sql_value("SELECT uuid FROM activities WHERE message LIKE '$tag %'");
