@@ -24,6 +24,7 @@ struct http_request {
     const char *origin;         /* may be NULL */
     const char *authorization;  /* may be NULL */
     const char *content_type;   /* may be NULL */
+    const char *idempotency_key; /* Idempotency-Key; may be NULL */
     char *path;                 /* owned: the target up to '?', still encoded */
     char *query;                /* owned: after '?', still encoded; "" if none */
     struct buf body;            /* raw body bytes */

@@ -23,6 +23,7 @@ my $tag = "fault-hang-pg-$$";
 my $workers = worker_pids();
 my $outage = $ENV{CRUDDUR_HANG_PG_SECONDS} || 32;   # > lighttpd's 30 s
 
+my $log_from = worker_log_offset();
 my $f = fault_run(
     name    => 'PostgreSQL frozen',
     clients => 4,
@@ -31,6 +32,7 @@ my $f = fault_run(
         my ($c, $n) = @_;
         return (GET => '/api/health-check', tag => 'free') if $n % 2;
         return (POST => '/api/activities', token => $who[$c % 3], tag => 'needs',
+                headers => { 'Idempotency-Key' => "$tag-$c.$n" },
                 json => { message => "$tag $c.$n", ttl => '1-hour' }) if $n % 4 == 0;
         return (GET => '/api/activities/home', tag => 'needs');
     },
@@ -43,7 +45,7 @@ my $f = fault_run(
     max_recovery => 2,
 );
 fault_checks($f);
-hang_checks($f, free_p99 => $ENV{CRUDDUR_HANG_P99_S} || 1);
+hang_checks($f, free_p99 => $ENV{CRUDDUR_HANG_P99_S} || 1, log_from => $log_from);
 my @r = @{ $f->{results} };
 is worker_pids(), $workers, 'the same workers throughout';
 
@@ -55,6 +57,24 @@ is scalar(@lost), 0, scalar(@acked) . ' acknowledged posts, all stored';
 my $unknown = grep { ($_->{code} // '') eq 'outcome_unknown' } @r;
 my $unacked = keys(%stored) - @acked;
 diag "posts answered outcome_unknown: $unknown; posts not acknowledged that landed: $unacked";
+
+# Posts that failed, retried with their keys (every outcome_unknown, and
+# the first 50 others): each answers 200 and is stored exactly once, those
+# that had landed answering their first result.
+my @failed = grep { $_->{method} eq 'POST' && $_->{status} != 200 } @r;
+my @unknown = grep { ($_->{code} // '') eq 'outcome_unknown' } @failed;
+my @other = grep { ($_->{code} // '') ne 'outcome_unknown' } @failed;
+my @retried = (@unknown, @other[0 .. ($#other < 49 ? $#other : 49)]);
+my @retry_failed = grep {
+    api(POST => '/api/activities', token => $who[$_->{client} % 3],
+        headers => { 'Idempotency-Key' => "$tag-$_->{client}.$_->{n}" },
+        json => { message => $_->{message}, ttl => '1-hour' })->{status} != 200
+} @retried;
+is scalar(@retry_failed), 0, scalar(@retried) . ' failed posts retried with their Idempotency-Key: all 200';
+my %count = map { split /\|/ } split /\n/,
+    sql_value("SELECT message || '|' || count(*) FROM activities WHERE message LIKE '$tag %' GROUP BY message");
+my @not_once = grep { ($count{ $_->{message} } // 0) != 1 } @retried;
+is scalar(@not_once), 0, 'each stored exactly once';
 fault_report($f, acked_writes => scalar @acked, lost => scalar @lost, outcome_unknown => $unknown);
 
 done_testing;

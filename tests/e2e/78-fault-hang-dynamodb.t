@@ -22,6 +22,7 @@ my $workers = worker_pids();
 # Every worker knows each caller (cached), so messages need only DynamoDB.
 api(GET => '/api/message_groups', token => $_->[0]) for (@pairs) x 8;
 
+my $log_from = worker_log_offset();
 my $f = fault_run(
     name    => 'DynamoDB Local frozen',
     clients => 4,
@@ -43,7 +44,7 @@ my $f = fault_run(
     max_recovery => 2,
 );
 fault_checks($f);
-hang_checks($f, free_p99 => $ENV{CRUDDUR_HANG_P99_S} || 1);
+hang_checks($f, free_p99 => $ENV{CRUDDUR_HANG_P99_S} || 1, log_from => $log_from);
 my @r = @{ $f->{results} };
 is worker_pids(), $workers, 'the same workers throughout';
 
