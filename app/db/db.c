@@ -356,7 +356,10 @@ db_run(struct db *db, enum db_query q, int nparams,
      * another count is a bug, not something to send to PostgreSQL. */
     if (nparams != db_queries[q].nparams)
         return CR_INTERNAL;
-    if (!breaker_allow(&db->breaker))
+    /* Cooling down after a timeout, or a budget another backend spent:
+     * no call (and so nothing for the breaker to learn). */
+    if (!breaker_allow(&db->breaker) ||
+        deadline_left_ms(db->deadline, 1) == 0)
         return CR_DB_UNAVAILABLE;
     rc = db_run_within(db, q, nparams, params, out,
                        breaker_deadline(&db->breaker, db->deadline));

@@ -239,6 +239,13 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
         rc = aws_error_code(err, svc);      /* status 0: unavailable */
         goto out;
     }
+    /* Spent by another backend: no attempt, and nothing learnt about this
+     * one, so its breaker is left alone. */
+    if (deadline_left_ms(d, 1) == 0) {
+        snprintf(err->message, sizeof(err->message), "request budget spent");
+        rc = aws_error_code(err, svc);
+        goto out;
+    }
     body = json_dumps(request, JSON_COMPACT);
     if (body == NULL)
         return CR_NOMEM;
