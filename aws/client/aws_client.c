@@ -131,11 +131,11 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
               int *retry, cr_deadline d)
 {
     long left = deadline_left_ms(d, c->timeout_ms);
+    long most = left < c->timeout_ms ? left : c->timeout_ms;
     struct httpc_req req = { .method = "POST", .body = body,
                              .body_len = strlen(body),
-                             .connect_timeout_ms = left < 1000 ? left : 1000,
-                             .timeout_ms = left < c->timeout_ms ? left
-                                                                : c->timeout_ms };
+                             .connect_timeout_ms = most < 1000 ? most : 1000,
+                             .timeout_ms = most };
     char url[AWS_URL_SIZE + 2], sigv4[AWS_REGION_SIZE + 32];
     struct curl_slist *hdrs = NULL;
     const char *why = NULL;
