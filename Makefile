@@ -35,7 +35,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
             -Wstrict-prototypes -Wmissing-prototypes -I. -I$(BUILD)/gen \
             $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lfcgi
+LDLIBS   += $(PKG_LIBS) -lfcgi -pthread
 
 # `make V=1` shows the full commands.
 ifeq ($(V),1)

@@ -31,6 +31,8 @@ main_serve(struct app *app, FCGX_Request *fr)
     clock_gettime(CLOCK_MONOTONIC, &start);
     http_request_init(&req);
     http_response_init(&res);
+    /* The budget counts from the moment the request is ours. */
+    req.deadline = deadline_in(app->cfg.budget_ms);
     if (fcgi_request_read(fr, &req, &res) == CR_OK)
         request_handle(app, &req, &res);
     fcgi_response_write(fr, config_origin_allowed(&app->cfg, req.origin),

@@ -99,6 +99,7 @@ void
 request_handle(struct app *app, struct http_request *req,
            struct http_response *res)
 {
+    app_set_deadline(app, req->deadline);
     if (strcmp(req->method, "OPTIONS") == 0) {
         /* CORS preflight: the headers are added on the way out. */
         res->status = 204;

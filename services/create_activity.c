@@ -1,5 +1,8 @@
 /* create_activity.c - POST /api/activities {"message", "ttl"}: a new
- * activity by the caller (never by whoever the body names). */
+ * activity by the caller (never by whoever the body names). With an
+ * Idempotency-Key header, a retry of the same caller's post with the same
+ * key answers what the first one answered instead of posting again. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "services/input.h"
@@ -26,6 +29,74 @@ create_activity_interval(const char *ttl)
     return NULL;
 }
 
+/* 1..128 printable ASCII characters, as in an HTTP header. */
+static int
+create_activity_key_valid(const char *key)
+{
+    size_t n = strlen(key);
+
+    if (n == 0 || n > 128)
+        return 0;
+    for (; *key; key++)
+        if (*key < 0x21 || *key > 0x7e)
+            return 0;
+    return 1;
+}
+
+/* The answer kept under the caller's key, if any: 200 with it. */
+static cr_code
+create_activity_replay(struct app *app, struct http_request *req,
+                       struct http_response *res, int *answered)
+{
+    const char *params[2] = { req->caller.uuid, req->idempotency_key };
+    char *json = NULL;
+    cr_code rc;
+
+    *answered = 0;
+    rc = db_fetch_text(app->db, DBQ_idempotent_answer, 2, params, &json);
+    if (rc == CR_OK && json != NULL) {
+        http_raw(res, 200, json);
+        *answered = 1;
+    }
+    return rc;
+}
+
+/* Posts once per key: the activity and its answer in one statement; a
+ * twin that won the race (the key exists now) is answered as a replay. */
+static void
+create_activity_keyed(struct app *app, struct http_request *req,
+                      struct http_response *res, const char *const *post)
+{
+    const char *params[4] = { post[0], post[1], post[2],
+                              req->idempotency_key };
+    char *json = NULL;
+    int answered;
+    cr_code rc;
+
+    http_error(res, 400, "idempotency_key_invalid");
+    if (!create_activity_key_valid(req->idempotency_key))
+        goto out;
+    rc = create_activity_replay(app, req, res, &answered);
+    if (rc == CR_OK && !answered) {
+        rc = db_fetch_text(app->db, DBQ_create_activity_keyed, 4, params,
+                           &json);
+        if (rc == CR_OK && json == NULL)
+            rc = CR_INTERNAL;           /* an insert always answers a row */
+        else if (rc == CR_OK)
+            http_raw(res, 200, json);
+        else if (rc == CR_CONFLICT &&
+                 (rc = create_activity_replay(app, req, res, &answered)) ==
+                     CR_OK && !answered)
+            rc = CR_CONFLICT;           /* not the key: the caller is gone */
+    }
+    if (rc == CR_CONFLICT)
+        http_error(res, 409, "idempotency_key_conflict");
+    else if (rc)
+        http_fail(res, rc);
+out:
+    return;
+}
+
 void
 service_create_activity(struct app *app, struct http_request *req,
                         struct http_response *res)
@@ -44,5 +115,8 @@ service_create_activity(struct app *app, struct http_request *req,
     params[0] = req->caller.uuid;
     params[1] = message;
     params[2] = create_activity_interval(ttl);
-    service_answer_query(app, res, DBQ_create_activity, 3, params, NULL);
+    if (req->idempotency_key != NULL)
+        create_activity_keyed(app, req, res, params);
+    else
+        service_answer_query(app, res, DBQ_create_activity, 3, params, NULL);
 }

@@ -3,6 +3,7 @@
 -- again gives an empty database of the current shape.
 
 DROP FUNCTION IF EXISTS public.activity_json;
+DROP TABLE IF EXISTS public.idempotency_keys;
 DROP TABLE IF EXISTS public.activities;
 DROP TABLE IF EXISTS public.users;
 
@@ -47,3 +48,15 @@ RETURNS json LANGUAGE sql STABLE AS $$
     'reply_to_activity_uuid', a.reply_to_activity_uuid,
     'expires_at', a.expires_at, 'created_at', a.created_at)
 $$;
+
+-- A post sent with an Idempotency-Key header: the answer it got, written in
+-- the same statement as the activity, so a retry of a post whose outcome
+-- the caller never learned (503 outcome_unknown, a cut connection) gets
+-- that answer instead of a second activity.
+CREATE TABLE public.idempotency_keys (
+  user_uuid  uuid NOT NULL REFERENCES public.users (uuid) ON DELETE CASCADE,
+  key        text NOT NULL CHECK (char_length(key) BETWEEN 1 AND 128),
+  response   text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_uuid, key)
+);

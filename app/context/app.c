@@ -47,6 +47,14 @@ fail:
 }
 
 void
+app_set_deadline(struct app *app, cr_deadline d)
+{
+    db_set_deadline(app->db, d);
+    jwt_verifier_set_deadline(app->jwt, d);
+    app->aws.deadline = d;
+}
+
+void
 app_free(struct app *app)
 {
     aws_client_free(&app->aws);

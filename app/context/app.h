@@ -31,4 +31,8 @@ struct app {
 cr_code app_init(struct app *app);
 void app_free(struct app *app);
 
+/* Hands a request's deadline to every backend handle: PostgreSQL, the AWS
+ * client, the JWKS fetch. */
+void app_set_deadline(struct app *app, cr_deadline d);
+
 #endif

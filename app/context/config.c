@@ -1,5 +1,6 @@
 /* config.c - settings from the environment, checked at start. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/context/config.h"
@@ -78,6 +79,26 @@ config_cognito(struct config *cfg)
     return CR_OK;
 }
 
+/* What one request may spend on its backends: from 100 ms (less cannot
+ * reach a backend and back under load) to 25 s (under lighttpd's 30 s
+ * read-timeout, so a budget that runs out is our 503, never its 504). */
+static cr_code
+config_budget(struct config *cfg)
+{
+    const char *v = env_get("CRUDDUR_REQUEST_BUDGET_MS");
+    char *end;
+
+    cfg->budget_ms = CONFIG_BUDGET_MS;
+    if (v == NULL)
+        return CR_OK;
+    cfg->budget_ms = strtol(v, &end, 10);
+    if (*end == '\0' && cfg->budget_ms >= 100 && cfg->budget_ms <= 25000)
+        return CR_OK;
+    log_line("config: CRUDDUR_REQUEST_BUDGET_MS must be 100 to 25000 "
+             "(milliseconds), got \"%s\"", v);
+    return CR_INVALID;
+}
+
 cr_code
 config_load(struct config *cfg)
 {
@@ -94,6 +115,8 @@ config_load(struct config *cfg)
                             sizeof(cfg->backend_origin))) != CR_OK)
         return rc;
     if ((rc = aws_env_load(&cfg->aws, 0)) != CR_OK)
+        return rc;
+    if ((rc = config_budget(cfg)) != CR_OK)
         return rc;
     return config_cognito(cfg);
 }

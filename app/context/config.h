@@ -9,6 +9,7 @@
 
 #define CONFIG_ORIGIN_SIZE 256
 #define CONFIG_ISSUER_SIZE 512
+#define CONFIG_BUDGET_MS 2500       /* well below lighttpd's 30 s */
 
 struct config {
     const char *connection_url;               /* CONNECTION_URL */
@@ -18,6 +19,7 @@ struct config {
     const char *cognito_client_id;            /* AWS_COGNITO_USER_POOL_CLIENT_ID */
     char cognito_issuer[CONFIG_ISSUER_SIZE];  /* <cognito endpoint>/<pool id> */
     struct aws_env aws;                       /* region, endpoints, table */
+    long budget_ms;                           /* CRUDDUR_REQUEST_BUDGET_MS */
 };
 
 /* Fills cfg from the environment. On a missing or malformed setting logs

@@ -15,6 +15,8 @@ cr_strerror(cr_code rc)
     case CR_DDB_UNAVAILABLE: return "messages_unavailable";
     case CR_AUTH_UNAVAILABLE: return "auth_unavailable";
     case CR_BACKEND: return "backend_error";
+    case CR_TIMEOUT: return "timeout";
+    case CR_OUTCOME_UNKNOWN: return "outcome_unknown";
     case CR_INTERNAL: return "internal_error";
     }
     return "unknown";

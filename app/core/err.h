@@ -18,6 +18,10 @@ typedef enum cr_code {
     CR_DDB_UNAVAILABLE,   /* DynamoDB unreachable or throttling past retries */
     CR_AUTH_UNAVAILABLE,  /* Cognito JWKS unreachable */
     CR_BACKEND,           /* a backend answered with an unexpected error */
+    CR_TIMEOUT,           /* no answer within the deadline; each backend's
+                           * layer turns it into its *_UNAVAILABLE code */
+    CR_OUTCOME_UNKNOWN,   /* a write was sent and its deadline passed: it
+                           * may or may not have been committed */
     CR_INTERNAL           /* a bug: an invariant of our own broke */
 } cr_code;
 

@@ -1,4 +1,9 @@
-/* db.c - one kept PostgreSQL connection with prepared statements. */
+/* db.c - one kept PostgreSQL connection with prepared statements, driven
+ * through libpq's asynchronous calls so that every wait has a deadline. */
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +16,10 @@ struct db {
     char *conninfo;
     const char *sslmode;    /* added to conninfo; NULL: none */
     PGconn *conn;           /* NULL while disconnected */
+    int connecting;         /* conn is a connect still under way */
+    PostgresPollingStatusType connect_st;   /* where it waits */
+    cr_deadline deadline;   /* the current request's; DEADLINE_NONE */
+    struct breaker breaker;
 };
 
 /* 1 when every element of a comma-separated libpq host or hostaddr list is
@@ -103,6 +112,7 @@ db_disconnect(struct db *db)
     if (db->conn)
         PQfinish(db->conn);
     db->conn = NULL;
+    db->connecting = 0;
 }
 
 void
@@ -115,52 +125,218 @@ db_free(struct db *db)
     free(db);
 }
 
+void
+db_set_deadline(struct db *db, cr_deadline d)
+{
+    db->deadline = d;
+}
+
+const struct breaker *
+db_breaker(const struct db *db)
+{
+    return &db->breaker;
+}
+
+/* Waits until the connection's socket is ready for events, or d passes
+ * (CR_TIMEOUT). */
 static cr_code
-db_prepare_all(struct db *db)
+db_wait(PGconn *conn, short events, cr_deadline d)
+{
+    struct pollfd p = { .fd = PQsocket(conn), .events = events };
+    long left;
+    int n;
+
+    if (p.fd < 0)
+        return CR_DB_UNAVAILABLE;
+    do {
+        left = deadline_left_ms(d, -1);
+        if (left == 0)
+            return CR_TIMEOUT;
+        n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+    } while (n < 0);        /* EINTR: wait on with what is left */
+    return n == 0 ? CR_TIMEOUT : CR_OK;
+}
+
+/* Sends what libpq still buffers. */
+static cr_code
+db_flush(PGconn *conn, cr_deadline d)
+{
+    int f;
+    cr_code rc;
+
+    while ((f = PQflush(conn)) == 1) {
+        /* Reading while waiting keeps a server that answers before it has
+         * read everything from blocking on us (libpq's advice). */
+        if ((rc = db_wait(conn, POLLIN | POLLOUT, d)))
+            return rc;
+        if (!PQconsumeInput(conn))
+            return CR_DB_UNAVAILABLE;
+    }
+    return f == 0 ? CR_OK : CR_DB_UNAVAILABLE;
+}
+
+/* Reads the answer to what was sent: the first result in *out (PQclear
+ * it), the rest read and dropped so the connection is ready again. */
+static cr_code
+db_await(PGconn *conn, cr_deadline d, PGresult **out)
 {
     PGresult *r;
-    int q, ok;
+    cr_code rc;
 
-    for (q = 0; q < DBQ__COUNT; q++) {
-        r = PQprepare(db->conn, db_queries[q].name, db_queries[q].sql, 0, NULL);
-        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        if (!ok)
-            log_line("db: prepare %s: %s", db_queries[q].name,
-                     PQerrorMessage(db->conn));
-        PQclear(r);
-        if (!ok)
-            return PQstatus(db->conn) == CONNECTION_OK ? CR_BACKEND
-                                                        : CR_DB_UNAVAILABLE;
+    *out = NULL;
+    for (;;) {
+        while (PQisBusy(conn)) {
+            if ((rc = db_wait(conn, POLLIN, d)) || !PQconsumeInput(conn)) {
+                PQclear(*out);
+                *out = NULL;
+                return rc ? rc : CR_DB_UNAVAILABLE;
+            }
+        }
+        if ((r = PQgetResult(conn)) == NULL)
+            return *out ? CR_OK : CR_DB_UNAVAILABLE;
+        if (*out == NULL)
+            *out = r;
+        else
+            PQclear(r);
     }
-    return CR_OK;
+}
+
+/* One cancel at a time, process-wide: PQcancel blocks until the server
+ * has read the request, which a frozen server never does. */
+static atomic_int db_cancelling;
+
+static void *
+db_cancel_run(void *arg)
+{
+    char why[256];
+
+    PQcancel(arg, why, sizeof(why));
+    PQfreeCancel(arg);
+    atomic_store(&db_cancelling, 0);
+    return NULL;
+}
+
+/* Asks the server to stop what the connection runs, without waiting for
+ * it: a thread of its own sends the cancel. Best effort; the server's
+ * statement_timeout ends the statement anyway. */
+static void
+db_cancel(PGconn *conn)
+{
+    pthread_attr_t attr;
+    pthread_t t;
+    PGcancel *c;
+    int started = 0;
+
+    if (atomic_exchange(&db_cancelling, 1))
+        return;
+    c = PQgetCancel(conn);
+    if (c != NULL && pthread_attr_init(&attr) == 0) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        started = pthread_create(&t, &attr, db_cancel_run, c) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!started) {
+        PQfreeCancel(c);
+        atomic_store(&db_cancelling, 0);
+    }
+}
+
+/* The deadline passed with a statement in flight: cancel it and drop the
+ * connection, whose state is unknown; the next call connects afresh. */
+static void
+db_abandon(struct db *db)
+{
+    db_cancel(db->conn);
+    db_disconnect(db);
 }
 
 static cr_code
-db_connect(struct db *db)
+db_prepare_all(struct db *db, cr_deadline d)
 {
-    /* The connection string comes first so our settings below win over
-     * nothing the operator chose except where they matter to us: a bounded
-     * connect, UTC timestamps, and a statement that cannot hang a worker. */
-    const char *keys[] = { "dbname", "connect_timeout", "options",
-                           "application_name", "sslmode", NULL };
-    const char *vals[] = { db->conninfo, "2",
-                           "-c TimeZone=UTC -c statement_timeout=5000",
-                           "cruddur", db->sslmode, NULL };
+    PGresult *r = NULL;
+    cr_code rc = CR_OK;
+    int q;
+
+    for (q = 0; q < DBQ__COUNT && rc == CR_OK; q++) {
+        if (!PQsendPrepare(db->conn, db_queries[q].name, db_queries[q].sql,
+                           0, NULL))
+            rc = CR_DB_UNAVAILABLE;
+        if (rc == CR_OK && (rc = db_flush(db->conn, d)) == CR_OK &&
+            (rc = db_await(db->conn, d, &r)) == CR_OK &&
+            PQresultStatus(r) != PGRES_COMMAND_OK) {
+            log_line("db: prepare %s: %s", db_queries[q].name,
+                     PQerrorMessage(db->conn));
+            rc = PQstatus(db->conn) == CONNECTION_OK ? CR_BACKEND
+                                                     : CR_DB_UNAVAILABLE;
+        }
+        PQclear(r);
+        r = NULL;
+    }
+    return rc;
+}
+
+/* Drives PQconnectPoll from where it stands until the connection is made
+ * or d passes. */
+static cr_code
+db_connect_poll(struct db *db, cr_deadline d)
+{
     cr_code rc;
 
-    /* No default sslmode: the array ends before it. */
-    if (db->sslmode == NULL)
-        keys[4] = NULL;
-
-    db->conn = PQconnectdbParams(keys, vals, 1);
-    if (db->conn == NULL)
-        return CR_NOMEM;
-    if (PQstatus(db->conn) != CONNECTION_OK) {
-        log_line("db: connect: %s", strtok(PQerrorMessage(db->conn), "\n"));
-        db_disconnect(db);
+    if (PQstatus(db->conn) == CONNECTION_BAD)
         return CR_DB_UNAVAILABLE;
+    while (db->connect_st != PGRES_POLLING_OK) {
+        if (db->connect_st == PGRES_POLLING_FAILED)
+            return CR_DB_UNAVAILABLE;
+        rc = db_wait(db->conn, db->connect_st == PGRES_POLLING_READING
+                                   ? POLLIN : POLLOUT, d);
+        if (rc)
+            return rc;
+        db->connect_st = PQconnectPoll(db->conn);
     }
-    rc = db_prepare_all(db);
+    return PQsetnonblocking(db->conn, 1) == 0 ? CR_OK : CR_DB_UNAVAILABLE;
+}
+
+/* Connects within d. A connect that runs out of time is kept and the next
+ * call goes on with it: a server that hangs then holds one pending
+ * connection of this worker in its listen queue, not one per attempt
+ * (which it would have to work through when it resumes). */
+static cr_code
+db_connect(struct db *db, cr_deadline d)
+{
+    /* The connection string comes first so our settings below win over
+     * nothing the operator chose except where they matter to us: UTC
+     * timestamps, a statement the server ends on its own, and TCP that
+     * notices a dead path (keepalives on an idle connection, unacknowledged
+     * data after tcp_user_timeout ms) instead of waiting on it for minutes.
+     * How long the connect may take is the request's deadline. */
+    const char *keys[] = { "dbname", "options", "application_name",
+                           "keepalives", "keepalives_idle",
+                           "keepalives_interval", "keepalives_count",
+                           "tcp_user_timeout", "sslmode", NULL };
+    const char *vals[] = { db->conninfo,
+                           "-c TimeZone=UTC -c statement_timeout=5000",
+                           "cruddur", "1", "10", "3", "3", "5000",
+                           db->sslmode, NULL };
+    cr_code rc;
+
+    /* No default sslmode (db_sslmode_default): the arrays end before it. */
+    if (db->sslmode == NULL)
+        keys[8] = NULL;
+    if (!db->connecting) {
+        db->conn = PQconnectStartParams(keys, vals, 1);
+        if (db->conn == NULL)
+            return CR_NOMEM;
+        db->connecting = 1;
+        db->connect_st = PGRES_POLLING_WRITING;
+    }
+    rc = db_connect_poll(db, d);
+    if (rc == CR_TIMEOUT)
+        return rc;
+    db->connecting = 0;
+    if (rc == CR_DB_UNAVAILABLE)
+        log_line("db: connect: %s", strtok(PQerrorMessage(db->conn), "\n"));
+    if (rc == CR_OK)
+        rc = db_prepare_all(db, d);
     if (rc)
         db_disconnect(db);
     return rc;
@@ -182,18 +358,26 @@ db_error_code(PGresult *r)
     return CR_BACKEND;
 }
 
+/* Sends query q and reads its answer within d. Once a write is sent, a
+ * deadline that passes leaves its outcome unknown: CR_OUTCOME_UNKNOWN. */
 static cr_code
 db_run_once(struct db *db, enum db_query q, int nparams,
-            const char *const *params, PGresult **out)
+            const char *const *params, PGresult **out, cr_deadline d)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     ExecStatusType st;
-    cr_code rc;
+    cr_code rc = CR_DB_UNAVAILABLE;
 
-    r = PQexecPrepared(db->conn, db_queries[q].name, nparams, params,
-                       NULL, NULL, 0);
+    if (PQsendQueryPrepared(db->conn, db_queries[q].name, nparams, params,
+                            NULL, NULL, 0) &&
+        (rc = db_flush(db->conn, d)) == CR_OK)
+        rc = db_await(db->conn, d, &r);
+    if (rc == CR_TIMEOUT) {
+        db_abandon(db);
+        return db_queries[q].retry_safe ? CR_TIMEOUT : CR_OUTCOME_UNKNOWN;
+    }
     st = PQresultStatus(r);
-    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+    if (rc == CR_OK && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
         *out = r;
         return CR_OK;
     }
@@ -201,7 +385,7 @@ db_run_once(struct db *db, enum db_query q, int nparams,
         rc = CR_DB_UNAVAILABLE;
         db_disconnect(db);
     } else {
-        rc = db_error_code(r);
+        rc = r ? db_error_code(r) : CR_DB_UNAVAILABLE;
         if (rc == CR_BACKEND || rc == CR_DB_UNAVAILABLE)
             log_line("db: %s: %s", db_queries[q].name,
                      strtok(PQerrorMessage(db->conn), "\n"));
@@ -210,11 +394,35 @@ db_run_once(struct db *db, enum db_query q, int nparams,
     return rc;
 }
 
+/* db_run without the breaker: connect when needed, run, retry once. */
+static cr_code
+db_run_within(struct db *db, enum db_query q, int nparams,
+              const char *const *params, PGresult **out, cr_deadline d)
+{
+    int kept = db->conn != NULL && !db->connecting;
+    cr_code rc;
+
+    if (!kept && (rc = db_connect(db, d)) != CR_OK)
+        return rc;
+    rc = db_run_once(db, q, nparams, params, out, d);
+    /* A kept connection may have died while idle (server restart): that
+     * is only found out by using it. Retry once on a new one, but only a
+     * query its file declares "-- retry: safe": a write might have run
+     * before the connection broke. */
+    if (rc == CR_DB_UNAVAILABLE && kept && db->conn == NULL &&
+        db_queries[q].retry_safe) {
+        rc = db_connect(db, d);
+        if (rc == CR_OK)
+            rc = db_run_once(db, q, nparams, params, out, d);
+    }
+    return rc;
+}
+
 cr_code
 db_run(struct db *db, enum db_query q, int nparams,
        const char *const *params, PGresult **out)
 {
-    int kept = db->conn != NULL;
+    int64_t start = deadline_now_ms();
     cr_code rc;
 
     *out = NULL;
@@ -222,20 +430,19 @@ db_run(struct db *db, enum db_query q, int nparams,
      * another count is a bug, not something to send to PostgreSQL. */
     if (nparams != db_queries[q].nparams)
         return CR_INTERNAL;
-    if (!kept && (rc = db_connect(db)) != CR_OK)
-        return rc;
-    rc = db_run_once(db, q, nparams, params, out);
-    /* A kept connection may have died while idle (server restart): that
-     * is only found out by using it. Retry once on a new one, but only a
-     * query its file declares "-- retry: safe": a write might have run
-     * before the connection broke. */
-    if (rc == CR_DB_UNAVAILABLE && kept && db->conn == NULL &&
-        db_queries[q].retry_safe) {
-        rc = db_connect(db);
-        if (rc == CR_OK)
-            rc = db_run_once(db, q, nparams, params, out);
-    }
-    return rc;
+    /* Cooling down after a timeout, or a budget another backend spent:
+     * no call (and so nothing for the breaker to learn). */
+    if (!breaker_allow(&db->breaker) ||
+        deadline_left_ms(db->deadline, 1) == 0)
+        return CR_DB_UNAVAILABLE;
+    rc = db_run_within(db, q, nparams, params, out,
+                       breaker_deadline(&db->breaker, db->deadline));
+    breaker_done(&db->breaker, start,
+                 rc == CR_TIMEOUT || rc == CR_OUTCOME_UNKNOWN
+                     ? BREAKER_TIMED_OUT
+                 : rc == CR_DB_UNAVAILABLE ? BREAKER_FAILED
+                                           : BREAKER_ANSWERED);
+    return rc == CR_TIMEOUT ? CR_DB_UNAVAILABLE : rc;
 }
 
 cr_code

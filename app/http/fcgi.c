@@ -75,6 +75,7 @@ fcgi_request_read(FCGX_Request *fr, struct http_request *req,
     req->origin = FCGX_GetParam("HTTP_ORIGIN", env);
     req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", env);
     req->content_type = FCGX_GetParam("CONTENT_TYPE", env);
+    req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", env);
     rc = http_request_set_target(req, FCGX_GetParam("REQUEST_URI", env));
     if (rc) {
         http_error(res, rc == CR_NOMEM ? 500 : 400, "bad_request");

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "app/core/buf.h"
+#include "app/core/deadline.h"
 #include "app/core/err.h"
 #include "app/db/user.h"
 
@@ -23,6 +24,7 @@ struct http_request {
     const char *origin;         /* may be NULL */
     const char *authorization;  /* may be NULL */
     const char *content_type;   /* may be NULL */
+    const char *idempotency_key; /* Idempotency-Key; may be NULL */
     char *path;                 /* owned: the target up to '?', still encoded */
     char *query;                /* owned: after '?', still encoded; "" if none */
     struct buf body;            /* raw body bytes */
@@ -32,6 +34,7 @@ struct http_request {
     int head;                   /* HEAD: answer as GET without a body */
     struct user caller;         /* the signed-in user when has_caller */
     int has_caller;
+    cr_deadline deadline;       /* when its backend calls must be done */
 };
 
 struct http_response {

@@ -72,6 +72,7 @@ http_fail(struct http_response *res, cr_code rc)
     case CR_DB_UNAVAILABLE:
     case CR_DDB_UNAVAILABLE:
     case CR_AUTH_UNAVAILABLE:
+    case CR_OUTCOME_UNKNOWN:
         http_error(res, 503, cr_strerror(rc));
         break;
     case CR_NOT_FOUND:

@@ -129,15 +129,19 @@ out:
     return rc;
 }
 
-/* One attempt. *retry says whether another attempt may succeed. */
+/* One attempt, within deadline d. *retry says whether another attempt may
+ * succeed; CR_TIMEOUT when no answer came in time (err says so too). */
 static cr_code
 aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
               const char *body, json_t **response, struct aws_error *err,
-              int *retry)
+              int *retry, cr_deadline d)
 {
+    long left = deadline_left_ms(d, c->timeout_ms);
+    long most = left < c->timeout_ms ? left : c->timeout_ms;
     struct httpc_req req = { .method = "POST", .body = body,
                              .body_len = strlen(body),
-                             .connect_timeout_ms = 1000 };
+                             .connect_timeout_ms = most < 1000 ? most : 1000,
+                             .timeout_ms = most };
     char url[AWS_URL_SIZE + 2], sigv4[AWS_REGION_SIZE + 32];
     struct curl_slist *hdrs = NULL;
     const char *why = NULL;
@@ -148,6 +152,11 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     aws_error_clear(err);
     *retry = 0;
     buf_init(&out, AWS_RESPONSE_LIMIT);
+    if (left <= 0) {
+        snprintf(err->message, sizeof(err->message), "request budget spent");
+        rc = CR_TIMEOUT;
+        goto out;
+    }
     if ((rc = aws_creds_get(&c->creds, c->curl, time(NULL)))) {
         *retry = 1;
         snprintf(err->message, sizeof(err->message), "no credentials");
@@ -163,12 +172,12 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     req.headers = hdrs;
     req.aws_sigv4 = sigv4;
     req.userpwd = c->creds.userpwd;
-    req.timeout_ms = c->timeout_ms;
     rc = httpc_perform(c->curl, &req, &status, &out, &why);
-    if (rc == CR_BACKEND) {          /* no answer: refused, timed out */
+    if (rc == CR_BACKEND || rc == CR_TIMEOUT) {  /* no answer */
         *retry = 1;
         snprintf(err->message, sizeof(err->message), "%s", why);
-        rc = aws_error_code(err, svc);
+        if (rc == CR_BACKEND)
+            rc = aws_error_code(err, svc);
         goto out;
     }
     if (rc)
@@ -189,21 +198,38 @@ out:
 }
 
 /* Waits about base * 2^(try-1), half of it random ("equal jitter"), so
- * workers throttled together do not retry together. */
-static void
-aws_backoff(struct aws_client *c, int attempt)
+ * workers throttled together do not retry together. 0, without waiting,
+ * when the wait would leave deadline d no time for the attempt. */
+static int
+aws_backoff(struct aws_client *c, int attempt, cr_deadline d)
 {
     long cap = c->base_delay_ms << (attempt - 1);
     long ms = cap / 2 + (long)(rand_r(&c->seed) % (unsigned)(cap / 2 + 1));
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
+    if (deadline_left_ms(d, ms + 1) <= ms)
+        return 0;
     nanosleep(&ts, NULL);
+    return 1;
+}
+
+/* How a call ended, for the service's breaker. */
+static enum breaker_outcome
+aws_outcome(cr_code rc, const struct aws_error *err)
+{
+    if (rc == CR_TIMEOUT)
+        return BREAKER_TIMED_OUT;
+    return rc == CR_OK || err->status != 0 ? BREAKER_ANSWERED
+                                           : BREAKER_FAILED;
 }
 
 cr_code
 aws_call(struct aws_client *c, enum aws_service svc, const char *target,
          json_t *request, json_t **response, struct aws_error *err)
 {
+    struct breaker *b = &c->breakers[svc];
+    int64_t start = deadline_now_ms();
+    cr_deadline d = breaker_deadline(b, c->deadline);
     struct aws_error local;
     char *body;
     int attempt, retry = 0;
@@ -213,17 +239,34 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     if (err == NULL)
         err = &local;
     aws_error_clear(err);
+    if (!breaker_allow(b)) {
+        snprintf(err->message, sizeof(err->message),
+                 "timed out recently, cooling down");
+        rc = aws_error_code(err, svc);      /* status 0: unavailable */
+        goto out;
+    }
+    /* Spent by another backend: no attempt, and nothing learnt about this
+     * one, so its breaker is left alone. */
+    if (deadline_left_ms(d, 1) == 0) {
+        snprintf(err->message, sizeof(err->message), "request budget spent");
+        rc = aws_error_code(err, svc);
+        goto out;
+    }
     body = json_dumps(request, JSON_COMPACT);
     if (body == NULL)
         return CR_NOMEM;
     for (attempt = 0; attempt < c->max_tries; attempt++) {
-        if (attempt > 0)
-            aws_backoff(c, attempt);
-        rc = aws_call_once(c, svc, target, body, response, err, &retry);
+        if (attempt > 0 && !aws_backoff(c, attempt, d))
+            break;
+        rc = aws_call_once(c, svc, target, body, response, err, &retry, d);
         if (rc == CR_OK || !retry)
             break;
     }
     free(body);
+    breaker_done(b, start, aws_outcome(rc, err));
+    if (rc == CR_TIMEOUT)
+        rc = aws_error_code(err, svc);      /* status 0: unavailable */
+out:
     if (rc)
         snprintf(err->target, sizeof(err->target), "%s", target);
     return rc;

@@ -5,7 +5,11 @@
  * One client per process (a worker, the stream poller, the tool): it owns
  * the curl handle (so connections are reused), a copy of the endpoints and
  * the credentials cache. Throttling, 5xx and transport failures are retried
- * with jittered exponential backoff a bounded number of times. */
+ * with jittered exponential backoff a bounded number of times, and only
+ * while the client's deadline (set by the worker for each request) leaves
+ * time: each attempt waits at most what is left. A call that runs out of
+ * time trips the service's breaker (app/core/breaker.h): calls to it then
+ * fail at once for a cool-down. */
 #ifndef CRUDDUR_AWS_CLIENT_H
 #define CRUDDUR_AWS_CLIENT_H
 
@@ -14,6 +18,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "app/core/breaker.h"
+#include "app/core/deadline.h"
 #include "app/core/err.h"
 #include "aws/client/aws_creds.h"
 #include "aws/client/aws_env.h"
@@ -28,6 +34,8 @@ struct aws_client {
     long base_delay_ms;      /* 25: waits are random in [0, base * 2^try) */
     long timeout_ms;         /* per attempt, 5000 */
     time_t sign_time;        /* 0: sign with the clock; tests fix a time */
+    cr_deadline deadline;    /* the current request's; DEADLINE_NONE */
+    struct breaker breakers[AWS_SERVICE_COUNT];   /* one per service */
 };
 
 /* Copies env, sets up credentials (aws_creds_init) and the curl handle.
@@ -48,7 +56,8 @@ void aws_client_free(struct aws_client *c);
  * '.' is sent as it is. On CR_OK *response holds the decoded answer (the
  * caller json_decref()s it). Otherwise *response is NULL, err (may be NULL)
  * describes the AWS error and the code is aws_error_code()'s; CR_BACKEND
- * also covers an answer that is not JSON. */
+ * also covers an answer that is not JSON. No answer in time, or a breaker
+ * cooling down, is the service's unavailable code with err->status 0. */
 cr_code aws_call(struct aws_client *c, enum aws_service svc,
                  const char *target, json_t *request, json_t **response,
                  struct aws_error *err);

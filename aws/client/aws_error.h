@@ -20,6 +20,8 @@
 
 enum aws_service { AWS_DYNAMODB, AWS_STREAMS, AWS_COGNITO, AWS_SECRETS,
                    AWS_SSM };
+/* How many services: one past the last (a new one goes before it). */
+#define AWS_SERVICE_COUNT (AWS_SSM + 1)
 
 struct aws_error {
     char target[AWS_ERR_TARGET_SIZE];   /* the call that failed, "Query" */

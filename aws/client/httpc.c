@@ -85,7 +85,7 @@ httpc_perform(CURL *h, const struct httpc_req *r, long *status,
     if (cc != CURLE_OK) {
         if (why)
             *why = curl_easy_strerror(cc);
-        return CR_BACKEND;
+        return cc == CURLE_OPERATION_TIMEDOUT ? CR_TIMEOUT : CR_BACKEND;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
     return CR_OK;

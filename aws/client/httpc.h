@@ -28,7 +28,8 @@ struct httpc_req {
 
 /* Performs the request and appends the response body to out (which may
  * carry a size limit). On CR_OK *status holds the HTTP status, whatever it
- * is. CR_BACKEND means no HTTP answer arrived (refused, timed out, reset);
+ * is. CR_BACKEND means no HTTP answer arrived (refused, reset), CR_TIMEOUT
+ * none within the timeouts;
  * CR_INVALID means the answer was larger than out's limit. On failure *why
  * (when why is not NULL) says what happened, in a static string; nothing
  * is logged: the caller decides. */

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "app/core/buf.h"
+#include "app/core/deadline.h"
 #include "app/core/log.h"
 #include "aws/client/httpc.h"
 #include "aws/cognito/jwk.h"
@@ -27,6 +28,8 @@ struct jwks {
     time_t last_attempt;
     time_t loaded_at;     /* when the keys held were fetched; 0: never */
     unsigned failures;    /* failed fetches in a row */
+    cr_deadline deadline; /* the current request's; DEADLINE_NONE */
+    struct breaker breaker;
 };
 
 static void
@@ -66,6 +69,18 @@ jwks_free(struct jwks *set)
     jwks_clear(set->keys, set->nkeys);
     free(set->url);
     free(set);
+}
+
+void
+jwks_set_deadline(struct jwks *set, cr_deadline d)
+{
+    set->deadline = d;
+}
+
+const struct breaker *
+jwks_breaker(const struct jwks *set)
+{
+    return &set->breaker;
 }
 
 size_t
@@ -157,22 +172,29 @@ out:
     return rc;
 }
 
+/* Within what is left of the request's budget (a probe after a timeout:
+ * less), 5 s at most. */
 static cr_code
-jwks_fetch(struct jwks *set, CURL *h)
+jwks_fetch(struct jwks *set, CURL *h, enum breaker_outcome *how)
 {
+    long left = deadline_left_ms(breaker_deadline(&set->breaker,
+                                                  set->deadline), 5000);
     struct httpc_req req = { 0 };
-    const char *why = NULL;
+    const char *why = "request budget spent";
     struct buf body;
     long status = 0;
-    cr_code rc;
+    cr_code rc = CR_TIMEOUT;
 
     req.method = "GET";
     req.url = set->url;
-    req.timeout_ms = 5000;
-    req.connect_timeout_ms = 2000;
+    req.timeout_ms = left < 5000 ? left : 5000;
+    req.connect_timeout_ms = left < 2000 ? left : 2000;
     buf_init(&body, JWKS_MAX_BYTES);
-    rc = httpc_perform(h, &req, &status, &body, &why);
-    if (rc == CR_BACKEND) {
+    if (left > 0)
+        rc = httpc_perform(h, &req, &status, &body, &why);
+    *how = rc == CR_TIMEOUT ? BREAKER_TIMED_OUT
+         : rc == CR_BACKEND ? BREAKER_FAILED : BREAKER_ANSWERED;
+    if (rc == CR_BACKEND || rc == CR_TIMEOUT) {
         log_line("jwks: %s: %s", set->url, why);
     } else if (rc == CR_OK && status != 200) {
         log_line("jwks: %s answered %ld", set->url, status);
@@ -188,9 +210,11 @@ jwks_fetch(struct jwks *set, CURL *h)
     return rc;
 }
 
-/* The pause after the last attempt: JWKS_REFETCH_SECS after a success;
- * after n failures in a row JWKS_RETRY_SECS doubled n - 1 times, at most
- * JWKS_RETRY_MAX_SECS. */
+/* The pause after the last attempt: JWKS_REFETCH_SECS after a success.
+ * After failures, a worker without keys tries again every JWKS_RETRY_SECS
+ * (it cannot verify anything meanwhile); one that holds keys, which still
+ * serve, backs off: after n failures in a row JWKS_RETRY_SECS doubled n - 1
+ * times, at most JWKS_RETRY_MAX_SECS. */
 static time_t
 jwks_wait(const struct jwks *set)
 {
@@ -199,6 +223,8 @@ jwks_wait(const struct jwks *set)
 
     if (set->last_ok)
         return JWKS_REFETCH_SECS;
+    if (set->loaded_at == 0)
+        return wait;
     for (i = 1; i < set->failures && wait < JWKS_RETRY_MAX_SECS; i++)
         wait *= 2;
     return wait < JWKS_RETRY_MAX_SECS ? wait : JWKS_RETRY_MAX_SECS;
@@ -226,13 +252,18 @@ jwks_key(struct jwks *set, CURL *h, const char *kid, time_t now,
          const char **pem, size_t *pem_len)
 {
     const struct jwks_entry *k;
+    enum breaker_outcome how;
+    int64_t start;
     cr_code rc;
 
     k = jwks_lookup(set->keys, set->nkeys, kid);
-    if ((k == NULL || jwks_stale(set, now)) && jwks_may_fetch(set, now)) {
+    if ((k == NULL || jwks_stale(set, now)) && jwks_may_fetch(set, now) &&
+        breaker_allow(&set->breaker)) {
         set->attempted = 1;
         set->last_attempt = now;
-        rc = jwks_fetch(set, h);
+        start = deadline_now_ms();
+        rc = jwks_fetch(set, h, &how);
+        breaker_done(&set->breaker, start, how);
         if (rc == CR_NOMEM)
             return rc;
         set->last_ok = rc == CR_OK;

@@ -227,6 +227,18 @@ jwt_signature(const char *tok, const char *pem, size_t pem_len,
     return CR_OK;
 }
 
+void
+jwt_verifier_set_deadline(struct jwt_verifier *v, cr_deadline d)
+{
+    jwks_set_deadline(v->keys, d);
+}
+
+const struct breaker *
+jwt_verifier_keys_breaker(const struct jwt_verifier *v)
+{
+    return jwks_breaker(v->keys);
+}
+
 static cr_code
 jwt_key_for(struct jwt_verifier *v, const char *kid, time_t now,
             const char **pem, size_t *pem_len, const char **why)

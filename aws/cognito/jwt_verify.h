@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "app/core/breaker.h"
+#include "app/core/deadline.h"
 #include "app/core/err.h"
 
 #define JWT_MAX_TOKEN 8192   /* bytes; Cognito access tokens are ~1 KiB */
@@ -31,6 +33,12 @@ void jwt_verifier_free(struct jwt_verifier *v);
  * "undefined" (what a signed-out browser client sends). Such a request is
  * signed out; anything else that does not verify is an invalid token. */
 int jwt_bearer_absent(const char *header);
+
+/* The deadline a JWKS fetch must keep (the current request's). */
+void jwt_verifier_set_deadline(struct jwt_verifier *v, cr_deadline d);
+
+/* How the JWKS fetches went, for readiness. */
+const struct breaker *jwt_verifier_keys_breaker(const struct jwt_verifier *v);
 
 /* header: the raw Authorization header value, or NULL when absent.
  * now: the current time (time(NULL); tests pass fixed times).

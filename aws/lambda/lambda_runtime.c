@@ -93,7 +93,7 @@ lambda_runtime_next(struct lambda_runtime *rt, struct lambda_invocation *inv)
     snprintf(url, sizeof(url), "%s/invocation/next", rt->base);
     if ((rc = httpc_perform(rt->curl, &req, &status, &inv->event, &why))) {
         log_line("lambda: next invocation: %s", why);
-        return rc == CR_INVALID ? CR_BACKEND : rc;
+        return rc == CR_INVALID || rc == CR_TIMEOUT ? CR_BACKEND : rc;
     }
     id = lambda_header(rt->curl, "Lambda-Runtime-Aws-Request-Id");
     if (status != 200 || id == NULL || id[0] == '\0' ||
@@ -132,6 +132,8 @@ lambda_post(struct lambda_runtime *rt, const char *path, const char *body,
     req.headers = hdrs;
     if ((rc = httpc_perform(rt->curl, &req, &status, &out, &why))) {
         log_line("lambda: POST %s: %s", path, why);
+        if (rc == CR_TIMEOUT)
+            rc = CR_BACKEND;
         goto out;
     }
     if (status < 200 || status > 299) {

@@ -25,7 +25,8 @@ use Time::HiRes qw(time sleep);
 use CruddurTest;
 use CruddurLoad;
 
-our @EXPORT = qw(fault_run fault_checks fault_report);
+our @EXPORT = qw(fault_run fault_checks fault_report freeze thaw pids_of_tree budget_s hang_checks p99
+                 worker_log_offset);
 
 sub fault_run {
     my (%o) = @_;
@@ -95,6 +96,110 @@ sub fault_checks {
     return $recovery;
 }
 
+# ---- hangs: a part frozen with SIGSTOP, resumed with SIGCONT ----
+
+# Every pid this test stopped; resumed whatever happens (END below), so a
+# failed test never leaves a frozen backend behind.
+my %frozen;
+my $owner = $$;
+
+sub freeze {
+    my @pids = grep { defined && /^\d+$/ } @_;
+    die "nothing to freeze\n" unless @pids;
+    $frozen{$_} = 1 for @pids;
+    kill 'STOP', @pids;
+    return @pids;
+}
+
+sub thaw {
+    my @pids = keys %frozen;
+    kill 'CONT', @pids if @pids;
+    %frozen = ();
+    return @pids;
+}
+
+END { thaw() if $$ == $owner }
+$SIG{$_} = sub { thaw(); exit 130 } for qw(INT TERM HUP);
+
+# pid and all its descendants (read from /proc), e.g. PostgreSQL's
+# postmaster and its backends.
+sub pids_of_tree {
+    my ($root) = @_;
+    my %kids;
+    opendir(my $dh, '/proc') or return ($root);
+    for my $pid (grep { /^\d+$/ } readdir $dh) {
+        open(my $sh, '<', "/proc/$pid/stat") or next;
+        my ($ppid) = (<$sh> // '') =~ /\)\s+\S\s+(\d+)/ or next;
+        push @{ $kids{$ppid} }, $pid;
+    }
+    closedir $dh;
+    my @all = ($root);
+    for (my $i = 0; $i < @all; $i++) { push @all, @{ $kids{ $all[$i] } // [] } }
+    return @all;
+}
+
+# The worker's request budget, in seconds (README, configuration).
+sub budget_s { return ($ENV{CRUDDUR_REQUEST_BUDGET_MS} || 2500) / 1000 }
+
+sub p99 {
+    my @l = sort { $a <=> $b } @_;
+    return @l ? $l[ int(0.99 * $#l + 0.5) ] : 0;
+}
+
+# The workers' access lines (lighttpd.log) start here: pass it to
+# hang_checks as log_from.
+sub worker_log_offset { return -s "$ENV{CRUDDUR_STATE}/lighttpd.log" // 0 }
+
+# The longest time (s) a worker took over a 503 since byte `from` of its log.
+sub worker_slowest_503 {
+    my ($from) = @_;
+    open(my $fh, '<', "$ENV{CRUDDUR_STATE}/lighttpd.log") or return;
+    seek $fh, $from, 0;
+    my $max = 0;
+    while (<$fh>) {
+        $max = $1 / 1000 if / 503 ([\d.]+)ms$/ && $1 / 1000 > $max;
+    }
+    return $max;
+}
+
+# The verdict on a hang, beside fault_checks: answers tagged 'needs' (they
+# need the frozen part) end in 200 or 503, each worker answering its 503
+# within the budget + 10 % (from its log, log_from) and the caller within
+# that + `queue` s (default 0.25: lighttpd's queue and a loaded machine are
+# outside the worker's budget); those tagged 'free' never fail and, once
+# the first budget has passed, keep p99 under free_p99 s; no 504 at all.
+# Adds the figures to $f for fault_report.
+sub hang_checks {
+    my ($f, %o) = @_;
+    my @r = @{ $f->{results} };
+    my $limit = budget_s() * 1.1;
+    my @frozen = grep { $_->{t1} > $f->{t_broken} && $_->{t0} < $f->{t_restore} } @r;
+    my @needs = grep { $_->{tag} eq 'needs' } @frozen;
+    my @failed = grep { $_->{status} == 503 } @needs;
+    my ($slow503) = sort { $b <=> $a } map { $_->{t1} - $_->{t0} } @failed;
+    my $worker503 = worker_slowest_503($o{log_from} // 0) // 0;
+    ok @failed > 0, "$f->{name}: requests needing it answered 503 (" . summarize(@needs) . ')';
+    cmp_ok $worker503, '<=', $limit, sprintf('%s: every 503 within the budget + 10 %% in the worker (slowest %.3f s)', $f->{name}, $worker503);
+    cmp_ok $slow503 // 0, '<=', $limit + ($o{queue} // 0.25),
+        sprintf('%s: and at the caller (slowest %.3f s)', $f->{name}, $slow503 // 0);
+    my @free = grep { $_->{tag} eq 'free' } @frozen;
+    my @free_bad = grep { $_->{status} != 200 } @free;
+    is scalar(@free_bad), 0, "$f->{name}: requests not needing it never failed (" . summarize(@free) . ')';
+    my @settled = grep { $_->{t0} > $f->{t_broken} + $limit } @free;
+    my $p99 = p99(map { $_->{t1} - $_->{t0} } @settled);
+    # The same requests before the fault: what the machine gives anyway.
+    my $p99_before = p99(map { $_->{t1} - $_->{t0} } grep { $_->{tag} eq 'free' && $_->{t1} < $f->{t_down} } @r);
+    ok @settled >= 10, "$f->{name}: " . scalar(@settled) . ' of them after the first budget';
+    cmp_ok $p99, '<', $o{free_p99} // 0.5, sprintf('%s: their p99 after the first budget %.1f ms (before the fault %.1f ms)',
+                                                   $f->{name}, $p99 * 1000, $p99_before * 1000);
+    is scalar(grep { $_->{status} == 504 } @r), 0, "$f->{name}: no 504";
+    $f->{hang} = { needs_503 => scalar @failed, slowest_503_s => sprintf('%.3f', $slow503 // 0),
+                   worker_slowest_503_s => sprintf('%.3f', $worker503),
+                   free_p99_ms => sprintf('%.1f', $p99 * 1000), free_p99_before_ms => sprintf('%.1f', $p99_before * 1000),
+                   free_failed => scalar @free_bad };
+    return $f->{hang};
+}
+
 # One JSON line per fault for the README figures, when CRUDDUR_FAULT_REPORT
 # names a file.
 sub fault_report {
@@ -109,6 +214,7 @@ sub fault_report {
         down_s => sprintf('%.1f', $f->{t_back} - $f->{t_down}),
         recovery_s => sprintf('%.2f', $f->{recovery} // -1),
         slowest_s => sprintf('%.2f', $f->{slowest} // -1),
+        %{ $f->{hang} // {} },
         %extra,
     );
     open(my $fh, '>>', $file) or return;
