@@ -394,6 +394,30 @@ db_run_once(struct db *db, enum db_query q, int nparams,
     return rc;
 }
 
+/* 1 when the server closed a kept connection while it sat idle: a
+ * restart or shutdown sends a termination message and then EOF, so the
+ * socket is readable. Found without sending anything, so that a write that
+ * may not be retried goes out on a fresh connection instead of failing. */
+static int
+db_closed_while_idle(PGconn *conn)
+{
+    struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
+    int reads;
+
+    /* The termination message and the EOF may come in separate reads, and
+     * only reading the EOF marks the connection bad: read while there is
+     * something (a few times at most: an idle connection gets little). */
+    for (reads = 0; reads < 4; reads++) {
+        if (p.fd < 0)
+            return 1;
+        if (poll(&p, 1, 0) <= 0)
+            return 0;       /* nothing (more) came: open, as far as known */
+        if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
+            return 1;
+    }
+    return 0;
+}
+
 /* db_run without the breaker: connect when needed, run, retry once. */
 static cr_code
 db_run_within(struct db *db, enum db_query q, int nparams,
@@ -402,6 +426,10 @@ db_run_within(struct db *db, enum db_query q, int nparams,
     int kept = db->conn != NULL && !db->connecting;
     cr_code rc;
 
+    if (kept && db_closed_while_idle(db->conn)) {
+        db_disconnect(db);
+        kept = 0;
+    }
     if (!kept && (rc = db_connect(db, d)) != CR_OK)
         return rc;
     rc = db_run_once(db, q, nparams, params, out, d);

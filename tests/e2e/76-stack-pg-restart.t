@@ -19,6 +19,10 @@ sub pg_pid {
     return $pid;
 }
 
+# Every worker remembers the caller (so a post's first statement is its
+# insert) and holds a kept connection.
+api(GET => '/api/activities/notifications', token => 'andrewbrown') for 1 .. 4 * ($ENV{CRUDDUR_WORKERS} || 4);
+
 my $before = pg_pid();
 like $before, qr/^\d+$/, "postmaster.pid names the postmaster ($before)";
 ok stack('base=$(cr_pg_base) && "${CR_AS_PG[@]}" "$CR_PG_BIN/pg_ctl" -D "$base/data" -m fast -w -t 60 restart >/dev/null'),
@@ -30,6 +34,18 @@ my $status = `bash -c '"\$0/scripts/dev/status"' '$root' 2>&1`;
 like $status, qr/^postgres\s+up\s+pid\s+$after\b/m, 'status reports it up with its new pid' or diag $status;
 ok stack("cr_running postgres \"\$CR_TEXT_postgres\" | grep -qx $after"), 'down would find it (cr_running)';
 
+# Every worker's kept connection died with the old server. A write may not
+# be retried on a new connection once sent, so a worker must notice the
+# death before it sends: each post below, whichever worker takes it, is
+# stored at once.
+my $n = 2 * ($ENV{CRUDDUR_WORKERS} || 4);
+my @status = map {
+    api(POST => '/api/activities', token => 'andrewbrown',
+        json => { message => "after pg_ctl restart $$ $_", ttl => '1-hour' })->{status}
+} 1 .. $n;
+is_deeply \@status, [ (200) x $n ], "$n posts right after the restart all answered 200";
+is sql_value("SELECT count(*) FROM activities WHERE message LIKE 'after pg_ctl restart $$ %'"), $n,
+    '... and stored';
 ok wait_until(sub { api(GET => '/api/activities/home')->{status} == 200 }, 20),
     'the workers serve the home feed again';
 
