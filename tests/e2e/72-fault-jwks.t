@@ -24,6 +24,20 @@ my $tag = "fault-jwks-$$";
 # Every worker has its keys before the outage.
 api(GET => '/api/activities/notifications', token => 'andrewbrown') for 1 .. 4 * $want;
 
+# The worker that answered the most of the last requests in lighttpd's log
+# (the workers' own lines, "cruddur[PID]: ...").
+sub busiest_worker {
+    my @pids = @_;
+    my %n = map { $_ => 0 } @pids;
+    open(my $fh, '<', "$ENV{CRUDDUR_STATE}/lighttpd.log") or return $pids[0];
+    my @lines = <$fh>;
+    for (@lines[($#lines > 400 ? $#lines - 400 : 0) .. $#lines]) {
+        $n{$1}++ if /^cruddur\[(\d+)\]:/ && exists $n{$1};
+    }
+    my ($top) = sort { $n{$b} <=> $n{$a} || $a <=> $b } @pids;
+    return $top;
+}
+
 my ($fresh, @fresh_answers);
 my $f = fault_run(
     name    => 'JWKS endpoint down',
@@ -38,10 +52,14 @@ my $f = fault_run(
     break   => sub { stack('cr_stop cognito "$CR_TEXT_cognito" >/dev/null') or die "stop failed\n" },
     outage  => 2,
     during  => sub {
-        # A worker with an empty key cache: kill one (lighttpd respawns it).
+        # A worker with an empty key cache: kill one (lighttpd respawns it
+        # in the same place). lighttpd hands a request to the first free
+        # worker of its list, so the busiest one is killed: its successor
+        # surely takes requests, whatever earlier runs did to the list.
         my @before = split /,/, worker_pids();
-        kill 'KILL', $before[0];
-        wait_until(sub { my @w = split /,/, worker_pids(); @w == $want && !grep { $_ == $before[0] } @w }, 10);
+        my $victim = busiest_worker(@before);
+        kill 'KILL', $victim;
+        wait_until(sub { my @w = split /,/, worker_pids(); @w == $want && !grep { $_ == $victim } @w }, 10);
         ($fresh) = grep { my $p = $_; !grep { $_ == $p } @before } split /,/, worker_pids();
         sleep 4;   # so the respawned worker takes some of the load while keys are unreachable
     },
