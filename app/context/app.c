@@ -13,7 +13,10 @@ app_init(struct app *app)
 
     memset(app, 0, sizeof(*app));
     app->pid = (int)getpid();
-    rc = config_load(&app->cfg);
+    reqid_rng_seed(&app->rng);
+    if ((rc = log_setup()) || (rc = config_load(&app->cfg)))
+        return rc;
+    rc = tracer_new(&app->tracer);
     if (rc)
         return rc;
     rc = db_new(&app->db, app->cfg.connection_url);
@@ -30,6 +33,8 @@ app_init(struct app *app)
     }
     return CR_OK;
 fail:
+    tracer_free(app->tracer);
+    app->tracer = NULL;
     jwt_verifier_free(app->jwt);
     db_free(app->db);
     app->jwt = NULL;
@@ -40,6 +45,7 @@ fail:
 void
 app_free(struct app *app)
 {
+    tracer_free(app->tracer);
     aws_client_free(&app->aws);
     jwt_verifier_free(app->jwt);
     db_free(app->db);

@@ -1,8 +1,9 @@
 /* db.c - one kept PostgreSQL connection with prepared statements. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/core/log.h"
+#include "app/core/obs.h"
 #include "app/db/db.h"
 
 struct db {
@@ -55,7 +56,7 @@ db_prepare_all(struct db *db)
         r = PQprepare(db->conn, db_queries[q].name, db_queries[q].sql, 0, NULL);
         ok = PQresultStatus(r) == PGRES_COMMAND_OK;
         if (!ok)
-            log_line("db: prepare %s: %s", db_queries[q].name,
+            obs_fail("db: prepare %s: %s", db_queries[q].name,
                      PQerrorMessage(db->conn));
         PQclear(r);
         if (!ok)
@@ -82,7 +83,7 @@ db_connect(struct db *db)
     if (db->conn == NULL)
         return CR_NOMEM;
     if (PQstatus(db->conn) != CONNECTION_OK) {
-        log_line("db: connect: %s", strtok(PQerrorMessage(db->conn), "\n"));
+        obs_fail("db: connect: %s", strtok(PQerrorMessage(db->conn), "\n"));
         db_disconnect(db);
         return CR_DB_UNAVAILABLE;
     }
@@ -108,30 +109,47 @@ db_error_code(PGresult *r)
     return CR_BACKEND;
 }
 
+/* What a failed statement reports: libpq's first line for a server or
+ * connection failure; only the SQLSTATE otherwise, as a data or constraint
+ * error's text may quote a parameter's value. */
+static const char *
+db_failure(struct db *db, PGresult *r, cr_code rc, char *out, size_t size)
+{
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+    if (rc == CR_BACKEND || rc == CR_DB_UNAVAILABLE)
+        snprintf(out, size, "%.*s",
+                 (int)strcspn(PQerrorMessage(db->conn), "\n"),
+                 PQerrorMessage(db->conn));
+    else
+        snprintf(out, size, "SQLSTATE %s", state ? state : "?");
+    return out;
+}
+
 static cr_code
 db_run_once(struct db *db, enum db_query q, int nparams,
             const char *const *params, PGresult **out)
 {
     PGresult *r;
     ExecStatusType st;
+    char why[256];
+    int64_t start = obs_now_ns();
     cr_code rc;
 
     r = PQexecPrepared(db->conn, db_queries[q].name, nparams, params,
                        NULL, NULL, 0);
     st = PQresultStatus(r);
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+        obs_call_end(OBS_PG, db_queries[q].name, NULL, 1, start, NULL);
         *out = r;
         return CR_OK;
     }
-    if (PQstatus(db->conn) != CONNECTION_OK) {
-        rc = CR_DB_UNAVAILABLE;
+    rc = PQstatus(db->conn) != CONNECTION_OK ? CR_DB_UNAVAILABLE
+                                             : db_error_code(r);
+    obs_call_end(OBS_PG, db_queries[q].name, NULL, 1, start,
+                 db_failure(db, r, rc, why, sizeof(why)));
+    if (PQstatus(db->conn) != CONNECTION_OK)
         db_disconnect(db);
-    } else {
-        rc = db_error_code(r);
-        if (rc == CR_BACKEND || rc == CR_DB_UNAVAILABLE)
-            log_line("db: %s: %s", db_queries[q].name,
-                     strtok(PQerrorMessage(db->conn), "\n"));
-    }
     PQclear(r);
     return rc;
 }
