@@ -145,12 +145,12 @@ log_line(const char *fmt, ...)
 }
 
 void
-log_error(const char *fmt, ...)
+log_warn(const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    log_vline("error", fmt, ap);
+    log_vline("warn", fmt, ap);
     va_end(ap);
 }
 

@@ -31,7 +31,9 @@ void log_configure(int json, int emf);
 void log_set_request(const char *request_id, const char *trace_id);
 
 void log_line(const char *fmt, ...) LOG_PRINTF(1, 2);       /* info */
-void log_error(const char *fmt, ...) LOG_PRINTF(1, 2);
+void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
+/* No log_error: a request's failure is told once, by its access line
+ * (level error for a 5xx, with the backend's detail). */
 
 /* The access line of one request. */
 struct log_access {

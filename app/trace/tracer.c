@@ -115,7 +115,7 @@ trace_req_span(struct trace_req *tr, enum span_kind kind, int64_t start_ns)
     memset(s, 0, offsetof(struct span, attrs));
     s->kind = kind;
     s->start_ns = start_ns;
-    memcpy(s->trace_id, tr->spans[0].trace_id, sizeof(s->trace_id));
+    memcpy(s->trace_id, tr->trace_id, sizeof(s->trace_id));
     reqid_random_bytes(tr->rng, s->span_id, sizeof(s->span_id));
     return s;
 }
@@ -125,7 +125,7 @@ trace_req_begin(struct trace_req *tr, struct tracer *t, struct reqid_rng *rng,
                 const char *traceparent, const char *tracestate,
                 int64_t start_ns)
 {
-    struct trace_parent p;
+    struct trace_parent p = { { 0 }, { 0 }, 0 };
     struct span *server = &tr->spans[0];
     int has_parent = trace_parent_parse(traceparent, &p);
 
@@ -134,12 +134,12 @@ trace_req_begin(struct trace_req *tr, struct tracer *t, struct reqid_rng *rng,
     tr->nspans = 0;
     tr->dropped = 0;
     if (has_parent)
-        memcpy(server->trace_id, p.trace_id, sizeof(p.trace_id));
+        memcpy(tr->trace_id, p.trace_id, sizeof(p.trace_id));
     else
-        reqid_random_bytes(rng, server->trace_id, sizeof(server->trace_id));
-    reqid_hex(server->trace_id, sizeof(server->trace_id), tr->trace_hex);
+        reqid_random_bytes(rng, tr->trace_id, sizeof(tr->trace_id));
+    reqid_hex(tr->trace_id, sizeof(tr->trace_id), tr->trace_hex);
     tr->sampled = t && tracer_sample(t->sampler, t->ratio, has_parent,
-                                     p.flags & 1, server->trace_id);
+                                     p.flags & 1, tr->trace_id);
     if (!tr->sampled)
         return;
     trace_req_span(tr, SPAN_KIND_SERVER, start_ns);
@@ -319,9 +319,9 @@ tracer_report(struct tracer *t)
     if ((t->failed == 0 && t->dropped == 0) ||
         now - t->reported < TRACER_REPORT_SECS)
         return;
-    log_line("trace export: %lu failed exports (last: %s), %lu spans dropped "
-             "in %lds", t->failed, t->why[0] ? t->why : "-", t->dropped,
-             t->reported ? (long)(now - t->reported) : 0L);
+    log_warn("trace export: %lu failed exports and %lu spans dropped since "
+             "the last report (last failure: %s)", t->failed, t->dropped,
+             t->why[0] ? t->why : "-");
     t->failed = 0;
     t->dropped = 0;
     t->reported = now;

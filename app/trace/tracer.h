@@ -54,6 +54,7 @@ struct trace_req {
     struct tracer *t;
     struct reqid_rng *rng;
     int sampled;
+    unsigned char trace_id[16];
     char trace_hex[33];             /* for the log line, always set */
     struct span spans[TRACE_REQ_SPANS]; /* [0]: the server span */
     int nspans;
