@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,21 @@ trace_req_span(struct trace_req *tr, enum span_kind kind, int64_t start_ns)
     return s;
 }
 
+/* A new trace id: the Unix time in its first 4 bytes, as AWS X-Ray needs
+ * (its exporter drops ids that do not start with a recent time), then 12
+ * random ones (the ratio samplers read the last 7). Still a W3C id. */
+static void
+trace_new_id(struct reqid_rng *rng, int64_t now_ns, unsigned char id[16])
+{
+    uint32_t secs = (uint32_t)(now_ns / 1000000000);
+
+    id[0] = (unsigned char)(secs >> 24);
+    id[1] = (unsigned char)(secs >> 16);
+    id[2] = (unsigned char)(secs >> 8);
+    id[3] = (unsigned char)secs;
+    reqid_random_bytes(rng, id + 4, 12);
+}
+
 void
 trace_req_begin(struct trace_req *tr, struct tracer *t, struct reqid_rng *rng,
                 const char *traceparent, const char *tracestate,
@@ -136,7 +152,7 @@ trace_req_begin(struct trace_req *tr, struct tracer *t, struct reqid_rng *rng,
     if (has_parent)
         memcpy(tr->trace_id, p.trace_id, sizeof(p.trace_id));
     else
-        reqid_random_bytes(rng, tr->trace_id, sizeof(tr->trace_id));
+        trace_new_id(rng, start_ns, tr->trace_id);
     reqid_hex(tr->trace_id, sizeof(tr->trace_id), tr->trace_hex);
     tr->sampled = t && tracer_sample(t->sampler, t->ratio, has_parent,
                                      p.flags & 1, tr->trace_id);
@@ -466,6 +482,21 @@ tracer_curl(struct tracer *t)
     return CR_OK;
 }
 
+/* The thread blocks every signal: a SIGTERM must reach the main thread,
+ * whose accept() it interrupts so the worker ends (and frees) cleanly. */
+static int
+tracer_start(struct tracer *t)
+{
+    sigset_t all, old;
+    int rc;
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(&t->thread, NULL, tracer_main, t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 cr_code
 tracer_new(struct tracer **out)
 {
@@ -492,7 +523,7 @@ tracer_new(struct tracer **out)
     t->out = calloc(t->batch, sizeof(*t->out));
     if (t->queue == NULL || t->out == NULL)
         goto fail;
-    if (pthread_create(&t->thread, NULL, tracer_main, t) != 0)
+    if (tracer_start(t) != 0)
         goto fail;
     t->started = 1;
     *out = t;

@@ -250,8 +250,11 @@ test_request_spans(void **state)
     assert_string_equal(tr.trace_hex, "0af7651916cd43dd8448eb211c80319c");
     assert_false(tr.sampled);
     assert_int_equal(tr.nspans, 0);
-    trace_req_begin(&tr, NULL, &rng, "junk", NULL, 1);
+    trace_req_begin(&tr, NULL, &rng, "junk", NULL,
+                    1767323045LL * 1000000000);
     assert_int_equal(strlen(tr.trace_hex), 32);
+    /* A new id starts with the time (X-Ray's rule): 0x695735a5. */
+    assert_memory_equal(tr.trace_hex, "695735a5", 8);
     assert_string_not_equal(tr.trace_hex, "0af7651916cd43dd8448eb211c80319c");
     /* The spans a traced request records (the tracer is only read for
      * its sampler, which a sampled flag makes irrelevant here). */

@@ -4,6 +4,7 @@
 #
 #   my $r = OtlpReceiver->start;          # a free port below 32768
 #   $r->mode('ok' | 'fail' | 'hang');     # 200, 500, accept and never answer
+#   $r->mode('discard');                  # 200 without keeping the body (bench)
 #   $r->posts                             # [{ path, headers, body }, ...]
 #   $r->stop;                             # nothing listens any more
 package OtlpReceiver;
@@ -102,7 +103,7 @@ sub _serve {
             last if defined $want && length($raw) >= $want;
         }
         $n++;
-        if (open(my $fh, '>:raw', "$dir/post-$n.tmp")) {
+        if ($mode ne 'discard' && open(my $fh, '>:raw', "$dir/post-$n.tmp")) {
             print $fh $raw;
             close $fh;
             rename "$dir/post-$n.tmp", "$dir/post-$n.req";
