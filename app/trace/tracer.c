@@ -344,14 +344,27 @@ tracer_report(struct tracer *t)
 }
 
 void
+tracer_counts(struct tracer *t, unsigned long *exported,
+              unsigned long *failed, unsigned long *dropped)
+{
+    pthread_mutex_lock(&t->mu);
+    *exported = t->exported;
+    *failed = t->failed;
+    *dropped = t->dropped;
+    pthread_mutex_unlock(&t->mu);
+}
+
+void
 tracer_submit(struct tracer *t, struct trace_req *tr)
 {
+    size_t before;
     int i;
 
     if (t == NULL || !tr->sampled)
         return;
     pthread_mutex_lock(&t->mu);
-    if (t->n == 0)
+    before = t->n;
+    if (before == 0)
         clock_gettime(CLOCK_MONOTONIC, &t->first);
     for (i = 0; i < tr->nspans; i++) {
         if (t->n == t->cap) {
@@ -363,7 +376,10 @@ tracer_submit(struct tracer *t, struct trace_req *tr)
     }
     t->dropped += (unsigned long)tr->dropped;
     tracer_report(t);
-    pthread_cond_signal(&t->cv);
+    /* Wake the thread only to start a batch's clock or to send a full
+     * one: a wake-up per request would cost two context switches each. */
+    if (before == 0 || (before < t->batch && t->n >= t->batch))
+        pthread_cond_signal(&t->cv);
     pthread_mutex_unlock(&t->mu);
     tr->sampled = 0;
 }
@@ -482,6 +498,19 @@ tracer_curl(struct tracer *t)
     return CR_OK;
 }
 
+/* The batch deadline is on the monotonic clock (t->first): the condition
+ * variable must wait on that clock too, or every wait ends at once. */
+static void
+tracer_cond_init(pthread_cond_t *cv)
+{
+    pthread_condattr_t attr;
+
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(cv, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
 /* The thread blocks every signal: a SIGTERM must reach the main thread,
  * whose accept() it interrupts so the worker ends (and frees) cleanly. */
 static int
@@ -510,7 +539,7 @@ tracer_new(struct tracer **out)
     if (t == NULL)
         return CR_NOMEM;
     pthread_mutex_init(&t->mu, NULL);
-    pthread_cond_init(&t->cv, NULL);
+    tracer_cond_init(&t->cv);
     t->url = tracer_url();
     if (t->url == NULL) {
         tracer_free(t);

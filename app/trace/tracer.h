@@ -85,6 +85,11 @@ struct trace_server {
 void trace_req_end(struct trace_req *tr, const struct trace_server *info,
                    int64_t end_ns);
 
+/* What the export thread did so far: spans sent, exports failed (since
+ * the last report of failures), spans dropped. For tests. */
+void tracer_counts(struct tracer *t, unsigned long *exported,
+                   unsigned long *failed, unsigned long *dropped);
+
 /* Queues a finished request's spans (after FCGX_Finish_r) and logs the
  * export failures and drops, rate-limited. */
 void tracer_submit(struct tracer *t, struct trace_req *tr);

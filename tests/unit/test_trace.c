@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -275,6 +276,63 @@ test_request_spans(void **state)
 }
 
 static void
+sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+/* The export thread waits for a batch's age (OTEL_BSP_SCHEDULE_DELAY)
+ * before sending, and a collector that refuses costs a counted failure. */
+static void
+test_export_batching(void **state)
+{
+    struct tracer *t = NULL;
+    struct reqid_rng rng;
+    struct trace_req *tr = calloc(1, sizeof(*tr));
+    struct trace_server in = { .method = "GET", .status = 200 };
+    unsigned long exported, failed, dropped;
+    int i;
+
+    (void)state;
+    assert_non_null(tr);
+    reqid_rng_seed(&rng);
+    /* No endpoint: no tracer. */
+    unsetenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+    unsetenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+    assert_int_equal(tracer_new(&t), CR_OK);
+    assert_null(t);
+    /* Port 1 on the loopback refuses at once. */
+    setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1/", 1);
+    setenv("OTEL_BSP_SCHEDULE_DELAY", "400", 1);
+    setenv("OTEL_TRACES_SAMPLER", "always_on", 1);
+    assert_int_equal(tracer_new(&t), CR_OK);
+    assert_non_null(t);
+    for (i = 0; i < 3; i++) {
+        trace_req_begin(tr, t, &rng, NULL, NULL, obs_now_ns());
+        assert_true(tr->sampled);
+        trace_req_end(tr, &in, obs_now_ns());
+        tracer_submit(t, tr);
+    }
+    sleep_ms(150);
+    tracer_counts(t, &exported, &failed, &dropped);
+    assert_int_equal(failed, 0);        /* the batch is not old enough */
+    for (i = 0; i < 100 && failed == 0; i++) {
+        sleep_ms(20);
+        tracer_counts(t, &exported, &failed, &dropped);
+    }
+    assert_int_equal(failed, 1);        /* one batch, refused */
+    assert_int_equal(dropped, 3);
+    assert_int_equal(exported, 0);
+    tracer_free(t);
+    free(tr);
+    unsetenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+    unsetenv("OTEL_BSP_SCHEDULE_DELAY");
+    unsetenv("OTEL_TRACES_SAMPLER");
+}
+
+static void
 test_route_template(void **state)
 {
     char out[64], small[8];
@@ -302,6 +360,7 @@ main(void)
         cmocka_unit_test(test_resource),
         cmocka_unit_test(test_encode),
         cmocka_unit_test(test_request_spans),
+        cmocka_unit_test(test_export_batching),
         cmocka_unit_test(test_route_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
