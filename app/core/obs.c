@@ -30,7 +30,10 @@ obs_call_end(enum obs_kind kind, const char *op, const char *target,
                              attempts, error };
 
     if (o == NULL) {
-        if (error)
+        /* No request: PostgreSQL and key fetch failures are logged as their
+         * call sites did before; an AWS call's caller logs its own (the
+         * stream batch, the tool), with more context than we have. */
+        if (error && kind != OBS_DDB)
             log_line("%s: %s: %s", obs_names[kind], op, error);
         return;
     }

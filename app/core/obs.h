@@ -7,8 +7,9 @@
  * and the key fetch report each backend call with obs_call_end(): it adds
  * to the request's time and count, keeps the first failure's detail for
  * the edge's one line, and hands the call to the tracer's hook when the
- * request is traced. Outside a request obs_call_end() only logs a failure,
- * as the call sites did before. Nothing here allocates. */
+ * request is traced. Outside a request obs_call_end() only logs a
+ * PostgreSQL or key fetch failure, as those call sites did before (an AWS
+ * call's caller logs its own). Nothing here allocates. */
 #ifndef CRUDDUR_OBS_H
 #define CRUDDUR_OBS_H
 

@@ -320,6 +320,12 @@ tracer_main(void *arg)
         pthread_mutex_unlock(&t->mu);
         tracer_export(t, k);
         pthread_mutex_lock(&t->mu);
+        /* Stopping and the collector failed: one timeout is all the
+         * worker's exit waits for, not one per batch still queued. */
+        if (t->stop && t->failed && t->n) {
+            t->dropped += t->n;
+            t->n = 0;
+        }
     }
     pthread_mutex_unlock(&t->mu);
     return NULL;
