@@ -227,7 +227,7 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
                  json_string_value(json_object_get(request, "TableName")),
                  attempt < c->max_tries ? attempt + 1 : attempt, start,
                  rc && rc != CR_CONFLICT
-                     ? aws_error_describe(err, why, sizeof(why)) : NULL);
+                     ? aws_error_reason(err, why, sizeof(why)) : NULL);
     return rc;
 }
 
