@@ -3,22 +3,12 @@
 #include <curl/curl.h>
 #include <fcgiapp.h>
 #include <signal.h>
-#include <time.h>
 
 #include "app/context/app.h"
 #include "app/core/log.h"
 #include "app/http/fcgi.h"
+#include "app/observe.h"
 #include "app/request.h"
-
-static long
-main_elapsed_us(const struct timespec *start)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - start->tv_sec) * 1000000L +
-           (now.tv_nsec - start->tv_nsec) / 1000L;
-}
 
 /* One request: read, answer, write, log, forget. */
 static void
@@ -26,21 +16,22 @@ main_serve(struct app *app, FCGX_Request *fr)
 {
     struct http_request req;
     struct http_response res;
-    struct timespec start;
+    struct observe ob;
+    cr_code rc;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    observe_start(&ob);
     http_request_init(&req);
     http_response_init(&res);
     /* The budget counts from the moment the request is ours. */
     req.deadline = deadline_in(app->cfg.budget_ms);
-    if (fcgi_request_read(fr, &req, &res) == CR_OK)
+    rc = fcgi_request_read(fr, &req, &res);
+    /* Even a request refused while being read gets its id and its line. */
+    observe_begin(app, &ob, &req);
+    if (rc == CR_OK)
         request_handle(app, &req, &res);
     fcgi_response_write(fr, config_origin_allowed(&app->cfg, req.origin),
                         &req, &res);
-    /* One line a request: the path only, as the query may hold a search
-     * term; never a token or a body. */
-    log_access(app->pid, req.method, req.path, res.status,
-               main_elapsed_us(&start));
+    observe_end(app, &ob, &req, &res);
     http_response_free(&res);
     http_request_free(&req);
 }
@@ -69,6 +60,9 @@ main(void)
     while (FCGX_Accept_r(&fr) >= 0) {
         main_serve(&app, &fr);
         fcgi_request_finish(&fr, unix_listener);
+        /* Only now, with the answer gone, do the spans go to the export
+         * thread's queue. */
+        tracer_submit(app.tracer, &app.trace);
     }
     FCGX_Free(&fr, 1);
     app_free(&app);

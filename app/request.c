@@ -72,6 +72,7 @@ request_route(struct app *app, struct http_request *req,
     switch (router_match(routes, routes_count, req->method, req, &route,
                          res->allow, sizeof(res->allow))) {
     case ROUTER_FOUND:
+        req->route = route->pattern;
         break;
     case ROUTER_WRONG_METHOD:
         http_error(res, 405, "method_not_allowed");

@@ -15,11 +15,10 @@ void service_answer_query(struct app *app, struct http_response *res,
                           const char *const *params,
                           const char *not_found_code);
 
-/* Answers rc (http_fail()) for a service whose DynamoDB step failed, and
- * logs the failure once, here at the edge: the service, the code and
- * err's call, HTTP status and AWS error type (never a body). A lost
- * condition is an answer, not an incident: not logged. err may hold no
- * failure (a request that could not be built): nothing to add then. */
+/* Answers rc (http_fail()) for a service whose DynamoDB step failed. The
+ * failure's detail (err's call, HTTP status and AWS error type, never a
+ * body) was reported by aws_call itself (obs_call_end), so the request's
+ * one access line carries it; service and err stay for the callers. */
 void service_fail_aws(struct http_response *res, const char *service,
                       cr_code rc, const struct aws_error *err);
 

@@ -13,7 +13,10 @@ app_init(struct app *app)
 
     memset(app, 0, sizeof(*app));
     app->pid = (int)getpid();
-    rc = config_load(&app->cfg);
+    reqid_rng_seed(&app->rng);
+    if ((rc = log_setup()) || (rc = config_load(&app->cfg)))
+        return rc;
+    rc = tracer_new(&app->tracer);
     if (rc)
         return rc;
     if ((rc = auth_cache_init(&app->tokens)) != CR_OK) {
@@ -39,6 +42,8 @@ app_init(struct app *app)
     return CR_OK;
 fail:
     auth_cache_free(&app->tokens);
+    tracer_free(app->tracer);
+    app->tracer = NULL;
     jwt_verifier_free(app->jwt);
     db_free(app->db);
     app->jwt = NULL;
@@ -57,6 +62,7 @@ app_set_deadline(struct app *app, cr_deadline d)
 void
 app_free(struct app *app)
 {
+    tracer_free(app->tracer);
     aws_client_free(&app->aws);
     jwt_verifier_free(app->jwt);
     db_free(app->db);

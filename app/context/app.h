@@ -9,8 +9,10 @@
 #include "app/context/auth_cache.h"
 #include "app/context/caller.h"
 #include "app/context/config.h"
+#include "app/core/reqid.h"
 #include "app/core/ttl_cache.h"
 #include "app/db/db.h"
+#include "app/trace/tracer.h"
 #include "aws/client/aws_client.h"
 
 struct jwt_verifier;
@@ -24,10 +26,14 @@ struct app {
     struct caller_cache callers;
     struct ttl_cache participants;  /* "caller/group" the caller is in */
     int pid;                    /* for the access log, read once */
+    struct reqid_rng rng;       /* request, trace and span ids */
+    struct tracer *tracer;      /* NULL: tracing off */
+    struct trace_req trace;     /* the spans of the request being answered */
 };
 
-/* Reads the configuration and makes the kept handles; connects nothing
- * yet, so a worker starts while a backend is down. */
+/* Reads the configuration (log format and tracing included) and makes the
+ * kept handles; connects nothing yet, so a worker starts while a backend
+ * is down. */
 cr_code app_init(struct app *app);
 void app_free(struct app *app);
 

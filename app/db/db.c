@@ -4,12 +4,13 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/core/env.h"
-#include "app/core/log.h"
 #include "app/core/netloc.h"
+#include "app/core/obs.h"
 #include "app/db/db.h"
 
 struct db {
@@ -264,7 +265,7 @@ db_prepare_all(struct db *db, cr_deadline d)
         if (rc == CR_OK && (rc = db_flush(db->conn, d)) == CR_OK &&
             (rc = db_await(db->conn, d, &r)) == CR_OK &&
             PQresultStatus(r) != PGRES_COMMAND_OK) {
-            log_line("db: prepare %s: %s", db_queries[q].name,
+            obs_fail("db: prepare %s: %s", db_queries[q].name,
                      PQerrorMessage(db->conn));
             rc = PQstatus(db->conn) == CONNECTION_OK ? CR_BACKEND
                                                      : CR_DB_UNAVAILABLE;
@@ -334,7 +335,7 @@ db_connect(struct db *db, cr_deadline d)
         return rc;
     db->connecting = 0;
     if (rc == CR_DB_UNAVAILABLE)
-        log_line("db: connect: %s", strtok(PQerrorMessage(db->conn), "\n"));
+        obs_fail("db: connect: %s", strtok(PQerrorMessage(db->conn), "\n"));
     if (rc == CR_OK)
         rc = db_prepare_all(db, d);
     if (rc)
@@ -358,6 +359,25 @@ db_error_code(PGresult *r)
     return CR_BACKEND;
 }
 
+/* What a failed statement reports: libpq's first line for a server or
+ * connection failure; only the SQLSTATE otherwise, as a data or constraint
+ * error's text may quote a parameter's value. */
+static const char *
+db_failure(struct db *db, PGresult *r, cr_code rc, char *out, size_t size)
+{
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+    if (rc == CR_TIMEOUT || rc == CR_OUTCOME_UNKNOWN)
+        snprintf(out, size, "no answer within the request's budget");
+    else if (rc == CR_BACKEND || rc == CR_DB_UNAVAILABLE)
+        snprintf(out, size, "%.*s",
+                 (int)strcspn(PQerrorMessage(db->conn), "\n"),
+                 PQerrorMessage(db->conn));
+    else
+        snprintf(out, size, "SQLSTATE %s", state ? state : "?");
+    return out;
+}
+
 /* Sends query q and reads its answer within d. Once a write is sent, a
  * deadline that passes leaves its outcome unknown: CR_OUTCOME_UNKNOWN. */
 static cr_code
@@ -366,6 +386,8 @@ db_run_once(struct db *db, enum db_query q, int nparams,
 {
     PGresult *r = NULL;
     ExecStatusType st;
+    char why[256];
+    int64_t start = obs_now_ns();
     cr_code rc = CR_DB_UNAVAILABLE;
 
     if (PQsendQueryPrepared(db->conn, db_queries[q].name, nparams, params,
@@ -373,23 +395,26 @@ db_run_once(struct db *db, enum db_query q, int nparams,
         (rc = db_flush(db->conn, d)) == CR_OK)
         rc = db_await(db->conn, d, &r);
     if (rc == CR_TIMEOUT) {
+        rc = db_queries[q].retry_safe ? CR_TIMEOUT : CR_OUTCOME_UNKNOWN;
+        obs_call_end(OBS_PG, db_queries[q].name, NULL, 1, start,
+                     db_failure(db, r, rc, why, sizeof(why)));
         db_abandon(db);
-        return db_queries[q].retry_safe ? CR_TIMEOUT : CR_OUTCOME_UNKNOWN;
+        return rc;
     }
     st = PQresultStatus(r);
     if (rc == CR_OK && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+        obs_call_end(OBS_PG, db_queries[q].name, NULL, 1, start, NULL);
         *out = r;
         return CR_OK;
     }
-    if (PQstatus(db->conn) != CONNECTION_OK) {
+    if (PQstatus(db->conn) != CONNECTION_OK)
         rc = CR_DB_UNAVAILABLE;
-        db_disconnect(db);
-    } else {
+    else
         rc = r ? db_error_code(r) : CR_DB_UNAVAILABLE;
-        if (rc == CR_BACKEND || rc == CR_DB_UNAVAILABLE)
-            log_line("db: %s: %s", db_queries[q].name,
-                     strtok(PQerrorMessage(db->conn), "\n"));
-    }
+    obs_call_end(OBS_PG, db_queries[q].name, NULL, 1, start,
+                 db_failure(db, r, rc, why, sizeof(why)));
+    if (PQstatus(db->conn) != CONNECTION_OK)
+        db_disconnect(db);
     PQclear(r);
     return rc;
 }

@@ -68,6 +68,12 @@ fcgi_request_read(FCGX_Request *fr, struct http_request *req,
     FCGX_ParamArray env = fr->envp;
     cr_code rc;
 
+    /* First, so that even a request refused below keeps its ids. */
+    req->x_request_id = FCGX_GetParam("HTTP_X_REQUEST_ID", env);
+    req->x_amzn_trace_id = FCGX_GetParam("HTTP_X_AMZN_TRACE_ID", env);
+    req->traceparent = FCGX_GetParam("HTTP_TRACEPARENT", env);
+    req->tracestate = FCGX_GetParam("HTTP_TRACESTATE", env);
+    req->user_agent = FCGX_GetParam("HTTP_USER_AGENT", env);
     req->method = FCGX_GetParam("REQUEST_METHOD", env);
     if (req->method == NULL)
         req->method = "";
@@ -120,6 +126,8 @@ fcgi_response_write(FCGX_Request *fr, int cors,
         FCGX_FPrintF(fr->out, "Allow: %s\r\n", res->allow);
     if (res->status == 401 && res->challenge)
         FCGX_FPrintF(fr->out, "WWW-Authenticate: %s\r\n", res->challenge);
+    if (req->request_id[0])
+        FCGX_FPrintF(fr->out, "X-Request-Id: %s\r\n", req->request_id);
     FCGX_PutS("Cache-Control: no-store\r\nVary: Origin\r\n", fr->out);
     fcgi_write_cors(fr, cors, req);
     FCGX_PutS("\r\n", fr->out);

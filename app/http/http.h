@@ -13,6 +13,7 @@
 #include "app/core/buf.h"
 #include "app/core/deadline.h"
 #include "app/core/err.h"
+#include "app/core/reqid.h"
 #include "app/db/user.h"
 
 #define HTTP_MAX_BODY   (64 * 1024)
@@ -35,6 +36,16 @@ struct http_request {
     struct user caller;         /* the signed-in user when has_caller */
     int has_caller;
     cr_deadline deadline;       /* when its backend calls must be done */
+    /* Observability: the headers as sent (not owned, may be NULL), the
+     * matched route's pattern (NULL until matched) and the request's id,
+     * which the response returns as X-Request-Id when set. */
+    const char *x_request_id;
+    const char *x_amzn_trace_id;
+    const char *traceparent;
+    const char *tracestate;
+    const char *user_agent;
+    const char *route;
+    char request_id[REQID_SIZE];
 };
 
 struct http_response {

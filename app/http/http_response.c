@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/core/log.h"
+#include "app/core/obs.h"
 #include "app/http/http.h"
 
 void
@@ -82,7 +82,7 @@ http_fail(struct http_response *res, cr_code rc)
         http_unauthorized(res, "token_invalid", HTTP_BEARER_INVALID);
         break;
     default:
-        log_line("internal failure: %s", cr_strerror(rc));
+        obs_fail("internal failure: %s", cr_strerror(rc));
         http_error(res, 500, "internal_error");
         break;
     }

@@ -142,3 +142,28 @@ out:
     router_path_free(&p);
     return r;
 }
+
+void
+router_template(const char *pattern, char *out, size_t size)
+{
+    size_t o = 0;
+    int open = 0;
+
+    if (size == 0)
+        return;
+    for (; *pattern && o + 2 < size; pattern++) {
+        if (*pattern == ':' && !open) {
+            out[o++] = '{';
+            open = 1;
+            continue;
+        }
+        if (*pattern == '/' && open) {
+            out[o++] = '}';
+            open = 0;
+        }
+        out[o++] = *pattern;
+    }
+    if (open)
+        out[o++] = '}';
+    out[o] = '\0';
+}

@@ -47,4 +47,9 @@ enum router_result router_match(const struct route *routes, size_t nroutes,
                                 const struct route **found,
                                 char *allow, size_t allow_size);
 
+/* The pattern as OpenTelemetry's http.route and the logs show it: a
+ * capture ":name" as "{name}" ("/api/activities/@:handle" ->
+ * "/api/activities/@{handle}"), cut to fit out. */
+void router_template(const char *pattern, char *out, size_t size);
+
 #endif

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app/core/buf.h"
+#include "app/core/obs.h"
 #include "aws/client/aws_client.h"
 #include "aws/client/httpc.h"
 
@@ -231,8 +232,9 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     int64_t start = deadline_now_ms();
     cr_deadline d = breaker_deadline(b, c->deadline);
     struct aws_error local;
-    char *body;
-    int attempt, retry = 0;
+    char *body, why[AWS_ERR_TYPE_SIZE + AWS_ERR_MESSAGE_SIZE + 64];
+    int attempt = 0, retry = 0;
+    int64_t start_ns = obs_now_ns();
     cr_code rc = CR_NOMEM;
 
     *response = NULL;
@@ -269,6 +271,12 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
 out:
     if (rc)
         snprintf(err->target, sizeof(err->target), "%s", target);
+    /* A failed condition is an answer the caller expects, not a fault. */
+    obs_call_end(OBS_DDB, target,
+                 json_string_value(json_object_get(request, "TableName")),
+                 attempt < c->max_tries ? attempt + 1 : attempt, start_ns,
+                 rc && rc != CR_CONFLICT
+                     ? aws_error_reason(err, why, sizeof(why)) : NULL);
     return rc;
 }
 

@@ -156,16 +156,26 @@ aws_error_code(const struct aws_error *err, enum aws_service svc)
 }
 
 const char *
+aws_error_reason(const struct aws_error *err, char *buf, size_t size)
+{
+    if (err->status == 0)
+        snprintf(buf, size, "no answer%s%s%s", err->message[0] ? " (" : "",
+                 err->message, err->message[0] ? ")" : "");
+    else
+        snprintf(buf, size, "status %ld%s%s", err->status,
+                 err->type[0] ? " " : "", err->type);
+    return buf;
+}
+
+const char *
 aws_error_describe(const struct aws_error *err, char *buf, size_t size)
 {
+    char reason[AWS_ERR_TYPE_SIZE + AWS_ERR_MESSAGE_SIZE + 32];
+
     if (err->target[0] == '\0')
         snprintf(buf, size, "%s", "");
-    else if (err->status == 0)
-        snprintf(buf, size, "%s: no answer%s%s%s", err->target,
-                 err->message[0] ? " (" : "", err->message,
-                 err->message[0] ? ")" : "");
     else
-        snprintf(buf, size, "%s: status %ld%s%s", err->target, err->status,
-                 err->type[0] ? " " : "", err->type);
+        snprintf(buf, size, "%s: %s", err->target,
+                 aws_error_reason(err, reason, sizeof(reason)));
     return buf;
 }

@@ -61,5 +61,10 @@ cr_code aws_error_code(const struct aws_error *err, enum aws_service svc);
  * it may quote the request's values. "" when err holds no failure. */
 const char *aws_error_describe(const struct aws_error *err, char *buf,
                                size_t size);
+/* The same without the call's name: "status 400 ValidationException",
+ * "no answer (...)" (what a request's access line and span carry, beside
+ * the operation they already name). */
+const char *aws_error_reason(const struct aws_error *err, char *buf,
+                             size_t size);
 
 #endif

@@ -1,4 +1,5 @@
 /* jwks.c - the per-worker JWKS cache: parse, look up, refetch. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "app/core/buf.h"
 #include "app/core/deadline.h"
 #include "app/core/log.h"
+#include "app/core/obs.h"
 #include "aws/client/httpc.h"
 #include "aws/cognito/jwk.h"
 #include "aws/cognito/jwks.h"
@@ -181,8 +183,10 @@ jwks_fetch(struct jwks *set, CURL *h, enum breaker_outcome *how)
                                                   set->deadline), 5000);
     struct httpc_req req = { 0 };
     const char *why = "request budget spent";
+    char fail[160] = "";
     struct buf body;
     long status = 0;
+    int64_t start = obs_now_ns();
     cr_code rc = CR_TIMEOUT;
 
     req.method = "GET";
@@ -195,17 +199,20 @@ jwks_fetch(struct jwks *set, CURL *h, enum breaker_outcome *how)
     *how = rc == CR_TIMEOUT ? BREAKER_TIMED_OUT
          : rc == CR_BACKEND ? BREAKER_FAILED : BREAKER_ANSWERED;
     if (rc == CR_BACKEND || rc == CR_TIMEOUT) {
-        log_line("jwks: %s: %s", set->url, why);
+        snprintf(fail, sizeof(fail), "%s", why);
     } else if (rc == CR_OK && status != 200) {
-        log_line("jwks: %s answered %ld", set->url, status);
+        snprintf(fail, sizeof(fail), "answered %ld", status);
         rc = CR_BACKEND;
     } else if (rc == CR_OK) {
         rc = jwks_load(set, buf_str(&body), body.len);
         if (rc == CR_INVALID)
-            log_line("jwks: %s served no key set", set->url);
+            snprintf(fail, sizeof(fail), "served no key set");
     } else if (rc == CR_INVALID) {
-        log_line("jwks: %s answer over %d bytes", set->url, JWKS_MAX_BYTES);
+        snprintf(fail, sizeof(fail), "answer over %d bytes", JWKS_MAX_BYTES);
     }
+    /* The detail reaches the request's one log line (or is logged here
+     * when no request is being answered). */
+    obs_call_end(OBS_JWKS, "GET", set->url, 1, start, fail[0] ? fail : NULL);
     buf_free(&body);
     return rc;
 }

@@ -1,0 +1,23 @@
+/* trace_context.h - W3C Trace Context: the traceparent header a caller
+ * sends to continue its trace, and the tracestate that travels with it. */
+#ifndef CRUDDUR_TRACE_CONTEXT_H
+#define CRUDDUR_TRACE_CONTEXT_H
+
+#define TRACE_STATE_SIZE 257    /* at most 256 characters are kept */
+
+struct trace_parent {
+    unsigned char trace_id[16];
+    unsigned char span_id[8];
+    unsigned char flags;        /* bit 0: the caller sampled the trace */
+};
+
+/* 1 when h is a valid traceparent ("00-<32 hex>-<16 hex>-<2 hex>",
+ * lowercase, ids not all zero; a later version may append "-..."), its
+ * fields in *out; 0 otherwise (then the request starts a new trace). */
+int trace_parent_parse(const char *h, struct trace_parent *out);
+
+/* Keeps a tracestate header (into out) when it is at most 256 printable
+ * ASCII characters; otherwise out is "" (the spec lets it be dropped). */
+void trace_state_keep(const char *h, char out[TRACE_STATE_SIZE]);
+
+#endif

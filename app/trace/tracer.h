@@ -1,0 +1,97 @@
+/* tracer.h - OpenTelemetry traces of the worker's requests, exported as
+ * OTLP/HTTP JSON by a per-worker thread.
+ *
+ * Configured by the standard variables (README, "Observability"): with no
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT there
+ * is no tracer at all and a request only gets a trace id for its log line.
+ *
+ * A request records its spans into its own struct trace_req (no lock, no
+ * allocation): the server span and one client span per backend call (the
+ * obs hook). After the FastCGI request is finished, tracer_submit() copies
+ * them into a bounded queue (full: they are dropped and counted); the
+ * export thread sends them in batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, or
+ * when the oldest has waited OTEL_BSP_SCHEDULE_DELAY ms) with a short
+ * timeout. A collector that is down, hanging or failing only costs that
+ * thread its time; the worker logs the failures at most once a minute. */
+#ifndef CRUDDUR_TRACER_H
+#define CRUDDUR_TRACER_H
+
+#include <stdint.h>
+
+#include "app/core/err.h"
+#include "app/core/obs.h"
+#include "app/core/reqid.h"
+#include "app/trace/otlp.h"
+#include "app/trace/trace_context.h"
+
+#define TRACE_REQ_SPANS 32      /* spans a request keeps; later ones dropped */
+
+enum trace_sampler {
+    SAMPLER_ALWAYS_ON, SAMPLER_ALWAYS_OFF, SAMPLER_RATIO,
+    SAMPLER_PB_ALWAYS_ON, SAMPLER_PB_ALWAYS_OFF, SAMPLER_PB_RATIO
+};
+
+struct tracer;
+
+/* Reads the OTEL_* variables. *out is NULL when tracing is off. CR_INVALID
+ * (after logging which variable) for a malformed one; CR_NOMEM. */
+cr_code tracer_new(struct tracer **out);
+/* Stops the export thread after one last export of what is queued. */
+void tracer_free(struct tracer *t);
+
+/* 1 when a trace with this id and parent is recorded. The ratio samplers
+ * compare the id's last 56 bits with ratio * 2^56 (the W3C random part),
+ * so every service sampling at one ratio keeps the same traces. */
+int tracer_sample(enum trace_sampler s, double ratio, int has_parent,
+                  int parent_sampled, const unsigned char trace_id[16]);
+
+/* Parses OTEL_TRACES_SAMPLER and its _ARG; 0 when malformed. NULL or ""
+ * is the default, parentbased_always_on. */
+int tracer_sampler_parse(const char *name, const char *arg,
+                         enum trace_sampler *s, double *ratio);
+
+struct trace_req {
+    struct tracer *t;
+    struct reqid_rng *rng;
+    int sampled;
+    unsigned char trace_id[16];
+    char trace_hex[33];             /* for the log line, always set */
+    struct span spans[TRACE_REQ_SPANS]; /* [0]: the server span */
+    int nspans;
+    int dropped;
+};
+
+/* Starts a request's trace: the caller's (traceparent, tracestate) when
+ * valid, a new trace id otherwise. t may be NULL (tracing off). */
+void trace_req_begin(struct trace_req *tr, struct tracer *t,
+                     struct reqid_rng *rng, const char *traceparent,
+                     const char *tracestate, int64_t start_ns);
+
+/* The obs hook (obs_call_fn): one client span per backend call. */
+void trace_req_call(void *arg, const struct obs_call *call);
+
+/* What the server span says of the request, once it is answered. */
+struct trace_server {
+    const char *method;
+    const char *route;              /* the pattern, or NULL */
+    const char *path;
+    const char *user_agent;
+    const char *user;               /* uuid, or NULL */
+    const char *request_id;
+    const char *error;              /* the error code of a 4xx/5xx */
+    const char *detail;             /* the backend's detail, or "" */
+    int status;
+};
+void trace_req_end(struct trace_req *tr, const struct trace_server *info,
+                   int64_t end_ns);
+
+/* What the export thread did so far: spans sent, exports failed (since
+ * the last report of failures), spans dropped. For tests. */
+void tracer_counts(struct tracer *t, unsigned long *exported,
+                   unsigned long *failed, unsigned long *dropped);
+
+/* Queues a finished request's spans (after FCGX_Finish_r) and logs the
+ * export failures and drops, rate-limited. */
+void tracer_submit(struct tracer *t, struct trace_req *tr);
+
+#endif
