@@ -44,5 +44,6 @@ service_create_activity(struct app *app, struct http_request *req,
     params[0] = req->caller.uuid;
     params[1] = message;
     params[2] = create_activity_interval(ttl);
-    service_answer_query(app, res, DBQ_create_activity, 3, params, NULL);
+    service_answer_activities(app, res, DBQ_create_activity, 3, params,
+                              ROWS_ONE, NULL);
 }

@@ -7,5 +7,6 @@ service_home_activities(struct app *app, struct http_request *req,
                         struct http_response *res)
 {
     (void)req;
-    service_answer_query(app, res, DBQ_home_activities, 0, NULL, NULL);
+    service_answer_activities(app, res, DBQ_home_activities, 0, NULL,
+                              ROWS_LIST, NULL);
 }

@@ -1,27 +1,55 @@
-/* service.c - what services share: one PostgreSQL query, one answer; and
- * the one log line of a failed DynamoDB step. */
+/* service.c - what services share: activity rows into an answer; and the
+ * one log line of a failed DynamoDB step. */
 #include "app/core/log.h"
+#include "app/db/activity_json.h"
 #include "services/services.h"
 
-void
-service_answer_query(struct app *app, struct http_response *res,
-                     enum db_query q, int nparams, const char *const *params,
-                     const char *not_found_code)
+cr_code
+service_activities_body(struct app *app, enum db_query q, int nparams,
+                        const char *const *params, enum service_rows shape,
+                        struct buf *b, int64_t *min_expires)
 {
-    char *json = NULL;
+    PGresult *r;
     cr_code rc;
 
-    rc = db_fetch_text(app->db, q, nparams, params, &json);
-    if (rc) {
-        http_fail(res, rc);
-        return;
-    }
-    if (json == NULL) {
-        /* Aggregate queries always return a row; only lookups miss. */
+    *min_expires = ACTIVITY_NEVER;
+    if ((rc = db_run(app->db, q, nparams, params, &r)))
+        return rc;
+    if (PQntuples(r) == 0 && shape != ROWS_LIST)
+        rc = CR_NOT_FOUND;
+    else if (shape == ROWS_SHOW)
+        rc = activity_json_show(r, b, min_expires);
+    else if (shape == ROWS_ONE)
+        rc = activity_json_object(r, b, min_expires);
+    else
+        rc = activity_json_array(r, 0, b, min_expires);
+    PQclear(r);
+    return rc;
+}
+
+void
+service_answer_activities(struct app *app, struct http_response *res,
+                          enum db_query q, int nparams,
+                          const char *const *params, enum service_rows shape,
+                          const char *not_found_code)
+{
+    struct buf b;
+    int64_t min_expires;
+    char *body;
+    cr_code rc;
+
+    buf_init(&b, 0);
+    rc = service_activities_body(app, q, nparams, params, shape, &b,
+                                 &min_expires);
+    if (rc == CR_NOT_FOUND)
         http_error(res, 404, not_found_code ? not_found_code : "not_found");
-        return;
-    }
-    http_raw(res, 200, json);
+    else if (rc)
+        http_fail(res, rc);
+    else if ((body = buf_take(&b)) == NULL)
+        http_fail(res, CR_NOMEM);
+    else
+        http_raw(res, 200, body);
+    buf_free(&b);
 }
 
 void

@@ -3,17 +3,37 @@
 #ifndef CRUDDUR_SERVICES_H
 #define CRUDDUR_SERVICES_H
 
+#include <stdint.h>
+
 #include "app/context/app.h"
+#include "app/core/buf.h"
 #include "app/http/http.h"
 #include "aws/client/aws_error.h"
 
-/* Runs query q, whose one row holds the answer already as JSON (built by
- * PostgreSQL), and answers it with 200. A query that returns no row
- * answers 404 not_found_code; a failure answers what http_fail() says. */
-void service_answer_query(struct app *app, struct http_response *res,
-                          enum db_query q, int nparams,
-                          const char *const *params,
-                          const char *not_found_code);
+/* How the rows of an activity query make an answer. */
+enum service_rows {
+    ROWS_LIST,          /* an array; no row is [] */
+    ROWS_OWNED_LIST,    /* an array; no row: its owner does not exist */
+    ROWS_ONE,           /* the first row as an object */
+    ROWS_SHOW,          /* the first row, the others as its "replies" */
+};
+
+/* Runs query q, whose rows are activities (app/db/activity_json.h), and
+ * writes them into b as shape says. *min_expires gets the earliest
+ * expires_at written (ACTIVITY_NEVER for none). CR_NOT_FOUND for no row,
+ * except for ROWS_LIST. */
+cr_code service_activities_body(struct app *app, enum db_query q, int nparams,
+                                const char *const *params,
+                                enum service_rows shape, struct buf *b,
+                                int64_t *min_expires);
+
+/* Answers the body of service_activities_body() with 200, or 404
+ * not_found_code, or what http_fail() says. */
+void service_answer_activities(struct app *app, struct http_response *res,
+                               enum db_query q, int nparams,
+                               const char *const *params,
+                               enum service_rows shape,
+                               const char *not_found_code);
 
 /* Answers rc (http_fail()) for a service whose DynamoDB step failed, and
  * logs the failure once, here at the edge: the service, the code and

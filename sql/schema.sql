@@ -35,15 +35,3 @@ CREATE INDEX activities_feed_idx ON public.activities (created_at DESC)
   WHERE reply_to_activity_uuid IS NULL;
 CREATE INDEX activities_user_idx ON public.activities (user_uuid, created_at DESC);
 CREATE INDEX activities_reply_to_idx ON public.activities (reply_to_activity_uuid, created_at);
-
--- An activity as the API shows it. Every query that answers activities
--- builds them here, so the JSON shape is written once.
-CREATE FUNCTION public.activity_json(a public.activities, u public.users)
-RETURNS json LANGUAGE sql STABLE AS $$
-  SELECT json_build_object(
-    'uuid', a.uuid, 'display_name', u.display_name, 'handle', u.handle,
-    'message', a.message, 'replies_count', a.replies_count,
-    'reposts_count', a.reposts_count, 'likes_count', a.likes_count,
-    'reply_to_activity_uuid', a.reply_to_activity_uuid,
-    'expires_at', a.expires_at, 'created_at', a.created_at)
-$$;

@@ -1,6 +1,7 @@
 /* users.c - users rows read from PostgreSQL into struct user. */
 #include <string.h>
 
+#include "app/core/json_out.h"
 #include "app/db/users.h"
 
 static int
@@ -54,4 +55,19 @@ cr_code
 users_by_cognito_sub(struct db *db, const char *sub, struct user *u)
 {
     return users_one(db, DBQ_user_by_cognito_sub, sub, u);
+}
+
+cr_code
+users_short_json(const struct user *u, struct buf *b)
+{
+    cr_code rc;
+
+    if ((rc = buf_append_str(b, "{\"uuid\" : ")) ||
+        (rc = json_out_str(b, u->uuid)) ||
+        (rc = buf_append_str(b, ", \"handle\" : ")) ||
+        (rc = json_out_str(b, u->handle)) ||
+        (rc = buf_append_str(b, ", \"display_name\" : ")) ||
+        (rc = json_out_str(b, u->display_name)))
+        return rc;
+    return buf_append(b, "}", 1);
 }

@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include "app/core/buf.h"
 #include "app/core/err.h"
 #include "app/db/db.h"
 #include "app/db/user.h"
@@ -22,5 +23,9 @@ cr_code users_by_handle(struct db *db, const char *handle, struct user *u);
 /* The user linked to the Cognito user sub (users.cognito_user_id), or
  * CR_NOT_FOUND. */
 cr_code users_by_cognito_sub(struct db *db, const char *sub, struct user *u);
+
+/* Appends u's public short form, {"uuid", "handle", "display_name"}, in
+ * the bytes PostgreSQL's json_build_object wrote it in. */
+cr_code users_short_json(const struct user *u, struct buf *b);
 
 #endif
