@@ -16,6 +16,7 @@ request_authenticate(struct app *app, const struct route *route,
                  struct http_request *req, struct http_response *res)
 {
     char sub[CALLER_SUB_SIZE];
+    struct resp_stamp stamp;
     const char *why = NULL;
     time_t now = time(NULL);
     cr_code rc;
@@ -34,7 +35,10 @@ request_authenticate(struct app *app, const struct route *route,
                            JWT_SKEW_SECS);
     }
     if (rc == CR_OK) {
-        rc = caller_lookup(&app->callers, app->db, sub, now, &req->caller);
+        rc = caller_lookup(&app->callers, app->db, sub, now,
+                           hot_cache_stamp(&app->hot, &stamp)
+                               ? &stamp.word[RESP_W_USERS] : NULL,
+                           &req->caller);
         why = "user_not_registered";
     }
     if (rc == CR_OK) {

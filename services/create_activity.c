@@ -46,4 +46,7 @@ service_create_activity(struct app *app, struct http_request *req,
     params[2] = create_activity_interval(ttl);
     service_answer_activities(app, res, DBQ_create_activity, 3, params,
                               ROWS_ONE, NULL);
+    /* After the commit, before the answer: no worker of this host serves
+     * a feed cached before this write from now on (read-your-writes). */
+    hot_cache_wrote(&app->hot);
 }

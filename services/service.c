@@ -53,6 +53,43 @@ service_answer_activities(struct app *app, struct http_response *res,
 }
 
 void
+service_answer_cached(struct app *app, struct http_request *req,
+                      struct http_response *res, const char *key,
+                      unsigned deps, service_fill_fn fill, const char *arg,
+                      const char *not_found_code)
+{
+    const struct resp_entry *e = NULL;
+    struct resp_stamp made;
+    int64_t now = hot_cache_now_us(), until;
+    int usable = hot_cache_stamp(&app->hot, &made);
+    char etag[RESP_ETAG_SIZE];
+    struct buf b;
+    cr_code rc;
+
+    if (usable && (e = resp_cache_get(&app->hot.bodies, key, &made, now))) {
+        http_tagged(res, req, e->body, e->len, e->etag, "no-cache");
+        return;
+    }
+    buf_init(&b, 0);
+    /* The stamp was taken before the query: a change committed while it
+     * runs moves a counter past it, and the entry is not served. */
+    rc = fill(app, arg, &b, &until);
+    if (rc == CR_NOT_FOUND) {
+        http_error(res, 404, not_found_code);
+    } else if (rc) {
+        http_fail(res, rc);
+    } else {
+        if (usable)
+            rc = resp_cache_put(&app->hot.bodies, key, buf_str(&b), b.len,
+                                deps, &made, now, until);
+        resp_etag(buf_str(&b), b.len, etag);
+        /* A failure to keep it is no failure to answer. */
+        http_tagged(res, req, buf_str(&b), b.len, etag, "no-cache");
+    }
+    buf_free(&b);
+}
+
+void
 service_fail_aws(struct http_response *res, const char *service, cr_code rc,
                  const struct aws_error *err)
 {

@@ -35,6 +35,22 @@ void service_answer_activities(struct app *app, struct http_response *res,
                                enum service_rows shape,
                                const char *not_found_code);
 
+/* Writes a cacheable answer for arg into b; *until_us bounds how long it
+ * holds (ACTIVITY_NEVER: only changes end it). CR_NOT_FOUND: a 404. */
+typedef cr_code (*service_fill_fn)(struct app *app, const char *arg,
+                                   struct buf *b, int64_t *until_us);
+
+/* Answers a hot read, the same for every caller, from the worker's cache
+ * (app/context/hot_cache.h) when it holds a good answer for key, else by
+ * fill, kept under key for next time as long as the tables in deps
+ * (RESP_DEP() bits) are unchanged. Answers carry an ETag (304 for a
+ * matching If-None-Match) and "Cache-Control: no-cache": public, but
+ * checked again before each use. 404 not_found_code is not cached. */
+void service_answer_cached(struct app *app, struct http_request *req,
+                           struct http_response *res, const char *key,
+                           unsigned deps, service_fill_fn fill,
+                           const char *arg, const char *not_found_code);
+
 /* Answers rc (http_fail()) for a service whose DynamoDB step failed, and
  * logs the failure once, here at the edge: the service, the code and
  * err's call, HTTP status and AWS error type (never a body). A lost

@@ -5,6 +5,7 @@
 DROP FUNCTION IF EXISTS public.activity_json;
 DROP TABLE IF EXISTS public.activities;
 DROP TABLE IF EXISTS public.users;
+DROP FUNCTION IF EXISTS public.cruddur_notify_change;
 
 CREATE TABLE public.users (
   uuid            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -35,3 +36,21 @@ CREATE INDEX activities_feed_idx ON public.activities (created_at DESC)
   WHERE reply_to_activity_uuid IS NULL;
 CREATE INDEX activities_user_idx ON public.activities (user_uuid, created_at DESC);
 CREATE INDEX activities_reply_to_idx ON public.activities (reply_to_activity_uuid, created_at);
+
+-- Every statement that writes users or activities tells the workers which
+-- table changed (NOTIFY cruddur_changes, payload the table's name), at its
+-- commit: each worker LISTENs and drops the cached answers read from that
+-- table (app/db/db_notify.h; README, "Caching").
+CREATE FUNCTION public.cruddur_notify_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('cruddur_changes', TG_TABLE_NAME);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER users_notify_change
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.users
+  FOR EACH STATEMENT EXECUTE FUNCTION public.cruddur_notify_change();
+CREATE TRIGGER activities_notify_change
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.activities
+  FOR EACH STATEMENT EXECUTE FUNCTION public.cruddur_notify_change();

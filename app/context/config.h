@@ -18,6 +18,7 @@ struct config {
     const char *cognito_client_id;            /* AWS_COGNITO_USER_POOL_CLIENT_ID */
     char cognito_issuer[CONFIG_ISSUER_SIZE];  /* <cognito endpoint>/<pool id> */
     struct aws_env aws;                       /* region, endpoints, table */
+    int cache_on;                             /* CRUDDUR_RESPONSE_CACHE != 0 */
 };
 
 /* Fills cfg from the environment. On a missing or malformed setting logs

@@ -75,6 +75,7 @@ fcgi_request_read(FCGX_Request *fr, struct http_request *req,
     req->origin = FCGX_GetParam("HTTP_ORIGIN", env);
     req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", env);
     req->content_type = FCGX_GetParam("CONTENT_TYPE", env);
+    req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
     rc = http_request_set_target(req, FCGX_GetParam("REQUEST_URI", env));
     if (rc) {
         http_error(res, rc == CR_NOMEM ? 500 : 400, "bad_request");
@@ -104,8 +105,8 @@ fcgi_response_write(FCGX_Request *fr, int cors,
                     const struct http_response *res)
 {
     char *owned = NULL;
-    const char *body = res->status == 204 ? NULL
-                                          : http_response_body(res, &owned);
+    const char *body = res->status == 204 || res->status == 304
+                           ? NULL : http_response_body(res, &owned);
     size_t len = body ? strlen(body) : 0;
 
     FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status,
@@ -116,7 +117,10 @@ fcgi_response_write(FCGX_Request *fr, int cors,
                      "Content-Length: %lu\r\n", (unsigned long)len);
     if (res->allow[0])
         FCGX_FPrintF(fr->out, "Allow: %s\r\n", res->allow);
-    FCGX_PutS("Cache-Control: no-store\r\nVary: Origin\r\n", fr->out);
+    if (res->etag[0])
+        FCGX_FPrintF(fr->out, "ETag: %s\r\n", res->etag);
+    FCGX_FPrintF(fr->out, "Cache-Control: %s\r\nVary: Origin\r\n",
+                 res->cache_control ? res->cache_control : "no-store");
     fcgi_write_cors(fr, cors, req);
     FCGX_PutS("\r\n", fr->out);
     if (body && !req->head)
