@@ -3,42 +3,43 @@
 #include "app/core/json_out.h"
 #include "app/db/activity_json.h"
 
-/* One field: the text before its value (key, separator) and its kind. */
+/* One field: its column, the text before its value ("{" or ", ", the key,
+ * the separator) and its kind. */
 enum afield_kind { AF_STR, AF_INT, AF_UUID_OR_NULL, AF_TIME };
 
 struct afield {
     enum activity_col col;
-    const char *key;
+    const char *pre;            /* what comes before its value */
     enum afield_kind kind;
 };
 
 /* json_build_object's order: the order the fields were named in. */
 static const struct afield afields_obj[] = {
-    { ACOL_UUID, "uuid", AF_STR },
-    { ACOL_DISPLAY_NAME, "display_name", AF_STR },
-    { ACOL_HANDLE, "handle", AF_STR },
-    { ACOL_MESSAGE, "message", AF_STR },
-    { ACOL_REPLIES_COUNT, "replies_count", AF_INT },
-    { ACOL_REPOSTS_COUNT, "reposts_count", AF_INT },
-    { ACOL_LIKES_COUNT, "likes_count", AF_INT },
-    { ACOL_REPLY_TO, "reply_to_activity_uuid", AF_UUID_OR_NULL },
-    { ACOL_EXPIRES_US, "expires_at", AF_TIME },
-    { ACOL_CREATED_US, "created_at", AF_TIME },
+    { ACOL_UUID, "{\"uuid\" : ", AF_STR },
+    { ACOL_DISPLAY_NAME, ", \"display_name\" : ", AF_STR },
+    { ACOL_HANDLE, ", \"handle\" : ", AF_STR },
+    { ACOL_MESSAGE, ", \"message\" : ", AF_STR },
+    { ACOL_REPLIES_COUNT, ", \"replies_count\" : ", AF_INT },
+    { ACOL_REPOSTS_COUNT, ", \"reposts_count\" : ", AF_INT },
+    { ACOL_LIKES_COUNT, ", \"likes_count\" : ", AF_INT },
+    { ACOL_REPLY_TO, ", \"reply_to_activity_uuid\" : ", AF_UUID_OR_NULL },
+    { ACOL_EXPIRES_US, ", \"expires_at\" : ", AF_TIME },
+    { ACOL_CREATED_US, ", \"created_at\" : ", AF_TIME },
 };
 
 /* jsonb's order: shorter keys first, then by bytes. "replies" (the show
  * route's array) sorts between "message" and "created_at". */
 static const struct afield afields_jsonb[] = {
-    { ACOL_UUID, "uuid", AF_STR },
-    { ACOL_HANDLE, "handle", AF_STR },
-    { ACOL_MESSAGE, "message", AF_STR },
-    { ACOL_CREATED_US, "created_at", AF_TIME },
-    { ACOL_EXPIRES_US, "expires_at", AF_TIME },
-    { ACOL_LIKES_COUNT, "likes_count", AF_INT },
-    { ACOL_DISPLAY_NAME, "display_name", AF_STR },
-    { ACOL_REPLIES_COUNT, "replies_count", AF_INT },
-    { ACOL_REPOSTS_COUNT, "reposts_count", AF_INT },
-    { ACOL_REPLY_TO, "reply_to_activity_uuid", AF_UUID_OR_NULL },
+    { ACOL_UUID, "{\"uuid\": ", AF_STR },
+    { ACOL_HANDLE, ", \"handle\": ", AF_STR },
+    { ACOL_MESSAGE, ", \"message\": ", AF_STR },
+    { ACOL_CREATED_US, ", \"created_at\": ", AF_TIME },
+    { ACOL_EXPIRES_US, ", \"expires_at\": ", AF_TIME },
+    { ACOL_LIKES_COUNT, ", \"likes_count\": ", AF_INT },
+    { ACOL_DISPLAY_NAME, ", \"display_name\": ", AF_STR },
+    { ACOL_REPLIES_COUNT, ", \"replies_count\": ", AF_INT },
+    { ACOL_REPOSTS_COUNT, ", \"reposts_count\": ", AF_INT },
+    { ACOL_REPLY_TO, ", \"reply_to_activity_uuid\": ", AF_UUID_OR_NULL },
 };
 #define AFIELDS (sizeof(afields_obj) / sizeof(afields_obj[0]))
 #define AFIELD_REPLIES_AFTER 2      /* afields_jsonb index of "message" */
@@ -77,20 +78,6 @@ activity_value(const PGresult *r, int row, const struct afield *f,
     }
 }
 
-/* One key and its separator, as json_build_object ("k" : v) or jsonb
- * ("k": v) writes it, after the fields before it. */
-static cr_code
-activity_key(struct buf *b, const char *key, int first, int jsonb)
-{
-    cr_code rc;
-
-    if (!first && (rc = buf_append(b, ", ", 2)))
-        return rc;
-    if ((rc = buf_append(b, "\"", 1)) || (rc = buf_append_str(b, key)))
-        return rc;
-    return jsonb ? buf_append(b, "\": ", 3) : buf_append(b, "\" : ", 4);
-}
-
 static cr_code activity_replies(const PGresult *r, struct buf *b,
                                 int64_t *min_expires);
 
@@ -104,14 +91,12 @@ activity_object(const PGresult *r, int row, int jsonb, int with_replies,
     size_t i;
     cr_code rc;
 
-    if ((rc = buf_append(b, "{", 1)))
-        return rc;
     for (i = 0; i < AFIELDS; i++) {
-        if ((rc = activity_key(b, fields[i].key, i == 0, jsonb)) ||
+        if ((rc = buf_append_str(b, fields[i].pre)) ||
             (rc = activity_value(r, row, &fields[i], b, min_expires)))
             return rc;
         if (with_replies && i == AFIELD_REPLIES_AFTER &&
-            ((rc = activity_key(b, "replies", 0, 1)) ||
+            ((rc = buf_append_str(b, ", \"replies\": ")) ||
              (rc = activity_replies(r, b, min_expires))))
             return rc;
     }
