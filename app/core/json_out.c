@@ -4,9 +4,10 @@
 
 #include "app/core/json_out.h"
 
-/* The escape for byte c, or NULL when it is written as is. */
+/* The escape for byte c, or NULL when it is written as is; upper: hex
+ * digits as jansson writes them. */
 static const char *
-json_out_escape(unsigned char c, char tmp[8])
+json_out_escape(unsigned char c, char tmp[8], int upper)
 {
     switch (c) {
     case '"': return "\\\"";
@@ -21,12 +22,12 @@ json_out_escape(unsigned char c, char tmp[8])
     }
     if (c >= 0x20)
         return NULL;
-    snprintf(tmp, 8, "\\u%04x", c);
+    snprintf(tmp, 8, upper ? "\\u%04X" : "\\u%04x", c);
     return tmp;
 }
 
-cr_code
-json_out_str(struct buf *b, const char *s)
+static cr_code
+json_out_quoted(struct buf *b, const char *s, int upper)
 {
     const char *run = s, *esc;
     char tmp[8];
@@ -40,7 +41,7 @@ json_out_str(struct buf *b, const char *s)
 
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        esc = json_out_escape(c, tmp);
+        esc = json_out_escape(c, tmp, upper);
         if ((rc = buf_append(b, run, (size_t)(s - run))) ||
             (rc = buf_append_str(b, esc)))
             return rc;
@@ -49,6 +50,18 @@ json_out_str(struct buf *b, const char *s)
     if ((rc = buf_append(b, run, (size_t)(s - run))))
         return rc;
     return buf_append(b, "\"", 1);
+}
+
+cr_code
+json_out_str(struct buf *b, const char *s)
+{
+    return json_out_quoted(b, s, 0);
+}
+
+cr_code
+json_out_str_jansson(struct buf *b, const char *s)
+{
+    return json_out_quoted(b, s, 1);
 }
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian), after

@@ -16,6 +16,10 @@
 /* Appends s as a quoted, escaped JSON string. */
 cr_code json_out_str(struct buf *b, const char *s);
 
+/* The same as jansson's compact dump writes a string: the one difference
+ * is upper-case hex in \u00XX. For answers jansson used to write. */
+cr_code json_out_str_jansson(struct buf *b, const char *s);
+
 /* Appends usec (microseconds since 1970-01-01 UTC) as a quoted RFC 3339
  * time in UTC as PostgreSQL writes a timestamptz into JSON with TimeZone
  * UTC: "2026-11-28T08:20:13.1234+00:00", the fraction without its trailing

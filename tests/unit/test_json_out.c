@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "app/core/json_out.h"
 
@@ -31,6 +34,32 @@ test_str_escapes(void **state)
     check_str("\x7f\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80",
               "\"\x7f\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80\"");
     check_str("x\ny", "\"x\\ny\"");
+}
+
+/* Every byte jansson may meet in a string, and UTF-8: the same bytes as
+ * jansson's compact dump. */
+static void
+test_str_jansson(void **state)
+{
+    char in[160], *want;
+    json_t *js;
+    struct buf b;
+    int c, n = 0;
+
+    (void)state;
+    for (c = 1; c < 128; c++)
+        in[n++] = (char)c;
+    memcpy(in + n, "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80", 9);
+    in[n + 9] = '\0';
+    js = json_string(in);
+    assert_non_null(js);
+    want = json_dumps(js, JSON_COMPACT | JSON_ENCODE_ANY);
+    buf_init(&b, 0);
+    assert_int_equal(json_out_str_jansson(&b, in), CR_OK);
+    assert_string_equal(buf_str(&b), want);
+    buf_free(&b);
+    free(want);
+    json_decref(js);
 }
 
 static void
@@ -84,6 +113,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_str_escapes),
+        cmocka_unit_test(test_str_jansson),
         cmocka_unit_test(test_time_fraction),
         cmocka_unit_test(test_parse_i64),
     };
