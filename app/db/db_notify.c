@@ -71,9 +71,14 @@ db_notify_notice(void *arg, const PGresult *r)
 static cr_code
 db_notify_listen(struct db_notify *n, time_t now)
 {
+    /* An idle connection to a host that vanished (no reset, no FIN)
+     * would look fine for hours: keepalives find it within about 11 s,
+     * well inside the cache's maximum age. */
     const char *keys[] = { "dbname", "connect_timeout", "application_name",
+                           "keepalives_idle", "keepalives_interval",
+                           "keepalives_count", NULL };
+    const char *vals[] = { n->conninfo, "2", "cruddur-listen", "5", "2", "3",
                            NULL };
-    const char *vals[] = { n->conninfo, "2", "cruddur-listen", NULL };
     PGresult *r;
     int ok;
 
