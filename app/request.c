@@ -34,6 +34,7 @@ request_authenticate(struct app *app, const struct route *route,
                      struct http_request *req, struct http_response *res)
 {
     char sub[CALLER_SUB_SIZE];
+    struct resp_stamp stamp;
     const char *why = NULL;
     time_t now = time(NULL);
     cr_code rc;
@@ -48,7 +49,10 @@ request_authenticate(struct app *app, const struct route *route,
     }
     rc = request_verify(app, req->authorization, now, sub, sizeof(sub), &why);
     if (rc == CR_OK)
-        rc = caller_lookup(&app->callers, app->db, sub, now, &req->caller);
+        rc = caller_lookup(&app->callers, app->db, sub, now,
+                           hot_cache_stamp(&app->hot, &stamp)
+                               ? &stamp.word[RESP_W_USERS] : NULL,
+                           &req->caller);
     req->has_caller = rc == CR_OK;
     if (rc == CR_OK || route->auth == ROUTE_OPTIONAL)
         return CR_OK;

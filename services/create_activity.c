@@ -118,5 +118,10 @@ service_create_activity(struct app *app, struct http_request *req,
     if (req->idempotency_key != NULL)
         create_activity_keyed(app, req, res, params);
     else
-        service_answer_query(app, res, DBQ_create_activity, 3, params, NULL);
+        service_answer_activities(app, res, DBQ_create_activity, 3, params,
+                                  ROWS_ONE, NULL);
+    /* After the commit, before the answer: no worker of this host serves
+     * a feed cached before this write from now on (read-your-writes). */
+    if (res->status == 200)
+        hot_cache_wrote(&app->hot);
 }

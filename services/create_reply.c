@@ -22,6 +22,9 @@ service_create_reply(struct app *app, struct http_request *req,
     params[1] = req->params[0];
     params[2] = message;
     /* No row: the parent is absent or expired. */
-    service_answer_query(app, res, DBQ_create_reply, 3, params,
-                         "activity_not_found");
+    service_answer_activities(app, res, DBQ_create_reply, 3, params, ROWS_ONE,
+                              "activity_not_found");
+    /* After the commit, before the answer: no worker of this host serves
+     * a feed cached before this write from now on (read-your-writes). */
+    hot_cache_wrote(&app->hot);
 }

@@ -7,9 +7,19 @@
 
 #include <jansson.h>
 
+#include "app/core/buf.h"
+#include "app/core/err.h"
+
 /* A new reference, or NULL when out of memory. */
 json_t *message_entry_json(const char *uuid, const char *display_name,
                            const char *handle, const char *message,
                            const char *created_at);
+
+/* Appends the same object as message_entry_json() would dump (jansson,
+ * compact), without making it: the list routes write their answers
+ * straight into a buffer. */
+cr_code message_entry_write(struct buf *b, const char *uuid,
+                            const char *display_name, const char *handle,
+                            const char *message, const char *created_at);
 
 #endif

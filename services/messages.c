@@ -60,11 +60,14 @@ out:
     return rc;
 }
 
+/* One item of DynamoDB's answer, written straight into the answer (no
+ * second JSON tree). */
 static cr_code
-messages_append(json_t *out, json_t *item)
+messages_append(struct buf *out, json_t *item)
 {
     char key[MSG_ITEM_KEY_SIZE];
     struct msg_row m;
+    cr_code rc;
 
     if (msg_from_item(item, &m)) {
         /* Another client's row lacking what we show: skip it, serve the
@@ -74,9 +77,10 @@ messages_append(json_t *out, json_t *item)
                  key);
         return CR_OK;
     }
-    return json_array_append_new(out, message_entry_json(
-        m.message_uuid, m.user_display_name, m.user_handle, m.message,
-        m.sk)) ? CR_NOMEM : CR_OK;
+    if (out->len > 1 && (rc = buf_append(out, ",", 1)))
+        return rc;
+    return message_entry_write(out, m.message_uuid, m.user_display_name,
+                               m.user_handle, m.message, m.sk);
 }
 
 void
@@ -84,13 +88,16 @@ service_messages(struct app *app, struct http_request *req,
                  struct http_response *res)
 {
     const char *group = req->params[0];
-    json_t *q = NULL, *resp = NULL, *items, *out = NULL;
+    json_t *q = NULL, *resp = NULL, *items;
+    struct buf out;
+    char *body;
     struct aws_error err = { 0 };
     char *before = NULL;
     size_t i;
     int limit;
     cr_code rc;
 
+    buf_init(&out, 0);
     if (!uuid_valid(group)) {
         http_error(res, 400, "invalid_uuid");
         return;
@@ -108,16 +115,15 @@ service_messages(struct app *app, struct http_request *req,
         (rc = msg_store_call(&app->aws, "Query", q, &resp, &err)) ||
         (rc = msg_resp_items(resp, &items)))
         goto out;
-    rc = CR_NOMEM;
-    if ((out = json_array()) == NULL)
-        goto out;
     /* The query reads newest first; the answer is oldest first. */
-    rc = CR_OK;
+    rc = buf_append(&out, "[", 1);
     for (i = json_array_size(items); i > 0 && rc == CR_OK; i--)
-        rc = messages_append(out, json_array_get(items, i - 1));
-    if (rc == CR_OK) {
-        http_json(res, 200, out);
-        out = NULL;
+        rc = messages_append(&out, json_array_get(items, i - 1));
+    if (rc == CR_OK && (rc = buf_append(&out, "]", 1)) == CR_OK) {
+        if ((body = buf_take(&out)) == NULL)
+            rc = CR_NOMEM;
+        else
+            http_raw(res, 200, body);
     }
 out:
     if (rc)
@@ -126,5 +132,5 @@ done:
     free(before);
     json_decref(q);
     json_decref(resp);
-    json_decref(out);
+    buf_free(&out);
 }

@@ -8,6 +8,6 @@ service_notifications_activities(struct app *app, struct http_request *req,
 {
     const char *params[1] = { req->caller.uuid };
 
-    service_answer_query(app, res, DBQ_notifications_activities, 1, params,
-                         NULL);
+    service_answer_activities(app, res, DBQ_notifications_activities, 1,
+                              params, ROWS_LIST, NULL);
 }

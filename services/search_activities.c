@@ -33,7 +33,8 @@ service_search_activities(struct app *app, struct http_request *req,
         goto out;
     }
     params[0] = term;
-    service_answer_query(app, res, DBQ_search_activities, 1, params, NULL);
+    service_answer_activities(app, res, DBQ_search_activities, 1, params,
+                              ROWS_LIST, NULL);
 out:
     free(term);
 }

@@ -13,6 +13,6 @@ service_show_activity(struct app *app, struct http_request *req,
         http_error(res, 400, "invalid_uuid");
         return;
     }
-    service_answer_query(app, res, DBQ_show_activity, 1, &uuid,
-                         "activity_not_found");
+    service_answer_activities(app, res, DBQ_show_activity, 1, &uuid,
+                              ROWS_SHOW, "activity_not_found");
 }

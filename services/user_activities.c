@@ -12,6 +12,6 @@ service_user_activities(struct app *app, struct http_request *req,
         http_error(res, 404, "user_not_found");
         return;
     }
-    service_answer_query(app, res, DBQ_user_activities, 1, &handle,
-                         "user_not_found");
+    service_answer_activities(app, res, DBQ_user_activities, 1, &handle,
+                              ROWS_OWNED_LIST, "user_not_found");
 }

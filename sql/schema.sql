@@ -6,6 +6,7 @@ DROP FUNCTION IF EXISTS public.activity_json;
 DROP TABLE IF EXISTS public.idempotency_keys;
 DROP TABLE IF EXISTS public.activities;
 DROP TABLE IF EXISTS public.users;
+DROP FUNCTION IF EXISTS public.cruddur_notify_change;
 
 CREATE TABLE public.users (
   uuid            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -37,8 +38,27 @@ CREATE INDEX activities_feed_idx ON public.activities (created_at DESC)
 CREATE INDEX activities_user_idx ON public.activities (user_uuid, created_at DESC);
 CREATE INDEX activities_reply_to_idx ON public.activities (reply_to_activity_uuid, created_at);
 
--- An activity as the API shows it. Every query that answers activities
--- builds them here, so the JSON shape is written once.
+-- Every statement that writes users or activities tells the workers which
+-- table changed (NOTIFY cruddur_changes, payload the table's name), at its
+-- commit: each worker LISTENs and drops the cached answers read from that
+-- table (app/db/db_notify.h; README, "Caching").
+CREATE FUNCTION public.cruddur_notify_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('cruddur_changes', TG_TABLE_NAME);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER users_notify_change
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.users
+  FOR EACH STATEMENT EXECUTE FUNCTION public.cruddur_notify_change();
+CREATE TRIGGER activities_notify_change
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.activities
+  FOR EACH STATEMENT EXECUTE FUNCTION public.cruddur_notify_change();
+
+-- The answer to a post, as the worker writes it for plain columns
+-- (app/db/activity_json.c, byte for byte): kept only for the answer an
+-- Idempotency-Key stores in the same statement as the post.
 CREATE FUNCTION public.activity_json(a public.activities, u public.users)
 RETURNS json LANGUAGE sql STABLE AS $$
   SELECT json_build_object(

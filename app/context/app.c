@@ -39,6 +39,11 @@ app_init(struct app *app)
         log_line("config: no usable AWS credentials");
         goto fail;
     }
+    /* Without shared memory the cache stays off: slower, never wrong. */
+    if (hot_cache_init(&app->hot, app->cfg.cache_on,
+                       app->cfg.connection_url) != CR_OK)
+        log_line("cache: no shared memory for the write counter: "
+                 "answering without the cache");
     return CR_OK;
 fail:
     auth_cache_free(&app->tokens);
@@ -63,6 +68,7 @@ void
 app_free(struct app *app)
 {
     tracer_free(app->tracer);
+    hot_cache_free(&app->hot);
     aws_client_free(&app->aws);
     jwt_verifier_free(app->jwt);
     db_free(app->db);

@@ -1,7 +1,7 @@
 /* app.h - what one worker keeps across requests: its settings, its
  * PostgreSQL connection, its token verifier (with the JWKS cache), its AWS
- * client, and its caches of recently verified tokens, recent callers and
- * conversations recent callers were found in. Nothing else outlives a
+ * client, and its caches of recently verified tokens, recent callers,
+ * conversations recent callers were found in, and hot reads' answers. Nothing else outlives a
  * request. */
 #ifndef CRUDDUR_APP_H
 #define CRUDDUR_APP_H
@@ -10,6 +10,7 @@
 #include "app/context/caller.h"
 #include "app/context/config.h"
 #include "app/core/reqid.h"
+#include "app/context/hot_cache.h"
 #include "app/core/ttl_cache.h"
 #include "app/db/db.h"
 #include "app/trace/tracer.h"
@@ -25,6 +26,7 @@ struct app {
     struct auth_cache tokens;
     struct caller_cache callers;
     struct ttl_cache participants;  /* "caller/group" the caller is in */
+    struct hot_cache hot;       /* hot reads' bodies, exactly invalidated */
     int pid;                    /* for the access log, read once */
     struct reqid_rng rng;       /* request, trace and span ids */
     struct tracer *tracer;      /* NULL: tracing off */

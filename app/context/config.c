@@ -99,6 +99,19 @@ config_budget(struct config *cfg)
     return CR_INVALID;
 }
 
+/* CRUDDUR_RESPONSE_CACHE: unset or 1, hot reads are cached; 0, never. */
+static cr_code
+config_cache(struct config *cfg)
+{
+    const char *v = env_get("CRUDDUR_RESPONSE_CACHE");
+
+    cfg->cache_on = v == NULL || strcmp(v, "1") == 0;
+    if (cfg->cache_on || strcmp(v, "0") == 0)
+        return CR_OK;
+    log_line("config: CRUDDUR_RESPONSE_CACHE must be 0 or 1, got \"%s\"", v);
+    return CR_INVALID;
+}
+
 cr_code
 config_load(struct config *cfg)
 {
@@ -117,6 +130,8 @@ config_load(struct config *cfg)
     if ((rc = aws_env_load(&cfg->aws, 0)) != CR_OK)
         return rc;
     if ((rc = config_budget(cfg)) != CR_OK)
+        return rc;
+    if ((rc = config_cache(cfg)) != CR_OK)
         return rc;
     return config_cognito(cfg);
 }

@@ -20,6 +20,7 @@ struct config {
     char cognito_issuer[CONFIG_ISSUER_SIZE];  /* <cognito endpoint>/<pool id> */
     struct aws_env aws;                       /* region, endpoints, table */
     long budget_ms;                           /* CRUDDUR_REQUEST_BUDGET_MS */
+    int cache_on;                             /* CRUDDUR_RESPONSE_CACHE != 0 */
 };
 
 /* Fills cfg from the environment. On a missing or malformed setting logs

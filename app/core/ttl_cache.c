@@ -86,3 +86,12 @@ ttl_cache_put(struct ttl_cache *c, const char *key, const char *value,
 {
     ttl_cache_put_bytes(c, key, value, strlen(value) + 1, until);
 }
+
+void
+ttl_cache_clear(struct ttl_cache *c)
+{
+    unsigned i;
+
+    for (i = 0; i < TTL_CACHE_SLOTS; i++)
+        c->slots[i].key[0] = '\0';
+}

@@ -46,4 +46,7 @@ int ttl_cache_get_bytes(const struct ttl_cache *c, const char *key,
 void ttl_cache_put_bytes(struct ttl_cache *c, const char *key,
                          const void *value, size_t len, time_t until);
 
+/* Forgets every entry. */
+void ttl_cache_clear(struct ttl_cache *c);
+
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app/core/uuid.h"
+#include "app/core/json_out.h"
 #include "app/db/users.h"
 
 static int
@@ -82,4 +83,19 @@ users_create(struct db *db, const char *sub, const char *handle,
     *created = PQntuples(r) > 0;
     PQclear(r);
     return CR_OK;
+}
+
+cr_code
+users_short_json(const struct user *u, struct buf *b)
+{
+    cr_code rc;
+
+    if ((rc = buf_append_str(b, "{\"uuid\" : ")) ||
+        (rc = json_out_str(b, u->uuid)) ||
+        (rc = buf_append_str(b, ", \"handle\" : ")) ||
+        (rc = json_out_str(b, u->handle)) ||
+        (rc = buf_append_str(b, ", \"display_name\" : ")) ||
+        (rc = json_out_str(b, u->display_name)))
+        return rc;
+    return buf_append(b, "}", 1);
 }

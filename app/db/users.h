@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include "app/core/buf.h"
 #include "app/core/err.h"
 #include "app/db/db.h"
 #include "app/db/user.h"
@@ -36,5 +37,8 @@ cr_code users_by_cognito_sub(struct db *db, const char *sub, struct user *u);
 cr_code users_create(struct db *db, const char *sub, const char *handle,
                      const char *display_name, const char *email,
                      int *created);
+/* Appends u's public short form, {"uuid", "handle", "display_name"}, in
+ * the bytes PostgreSQL's json_build_object wrote it in. */
+cr_code users_short_json(const struct user *u, struct buf *b);
 
 #endif

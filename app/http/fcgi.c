@@ -82,6 +82,7 @@ fcgi_request_read(FCGX_Request *fr, struct http_request *req,
     req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", env);
     req->content_type = FCGX_GetParam("CONTENT_TYPE", env);
     req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", env);
+    req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
     rc = http_request_set_target(req, FCGX_GetParam("REQUEST_URI", env));
     if (rc) {
         http_error(res, rc == CR_NOMEM ? 500 : 400, "bad_request");
@@ -112,8 +113,8 @@ fcgi_response_write(FCGX_Request *fr, int cors,
                     const struct http_response *res)
 {
     char *owned = NULL;
-    const char *body = res->status == 204 ? NULL
-                                          : http_response_body(res, &owned);
+    const char *body = res->status == 204 || res->status == 304
+                           ? NULL : http_response_body(res, &owned);
     size_t len = body ? strlen(body) : 0;
 
     FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status,
@@ -128,7 +129,10 @@ fcgi_response_write(FCGX_Request *fr, int cors,
         FCGX_FPrintF(fr->out, "WWW-Authenticate: %s\r\n", res->challenge);
     if (req->request_id[0])
         FCGX_FPrintF(fr->out, "X-Request-Id: %s\r\n", req->request_id);
-    FCGX_PutS("Cache-Control: no-store\r\nVary: Origin\r\n", fr->out);
+    if (res->etag[0])
+        FCGX_FPrintF(fr->out, "ETag: %s\r\n", res->etag);
+    FCGX_FPrintF(fr->out, "Cache-Control: %s\r\nVary: Origin\r\n",
+                 res->cache_control ? res->cache_control : "no-store");
     fcgi_write_cors(fr, cors, req);
     FCGX_PutS("\r\n", fr->out);
     if (body && !req->head)

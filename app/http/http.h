@@ -26,6 +26,7 @@ struct http_request {
     const char *authorization;  /* may be NULL */
     const char *content_type;   /* may be NULL */
     const char *idempotency_key; /* Idempotency-Key; may be NULL */
+    const char *if_none_match;  /* may be NULL */
     char *path;                 /* owned: the target up to '?', still encoded */
     char *query;                /* owned: after '?', still encoded; "" if none */
     struct buf body;            /* raw body bytes */
@@ -56,6 +57,8 @@ struct http_response {
     json_t *errors;             /* owned {"errors": [...]} array, or NULL */
     char allow[64];             /* for 405: the Allow header */
     const char *challenge;      /* for 401: WWW-Authenticate (static) */
+    char etag[24];              /* the ETag header, or "" */
+    const char *cache_control;  /* static text; NULL: "no-store" */
 };
 
 /* The two challenges of RFC 6750: a request that sent no token, and one
@@ -109,6 +112,17 @@ void http_raw(struct http_response *res, int status, char *raw);
  * which is passed through without a copy (the PostgreSQL answers). */
 const char *http_response_body(const struct http_response *res,
                                char **owned);
+/* 1 when an If-None-Match header value (a list of entity tags, or "*")
+ * matches etag, compared weakly as RFC 9110 says for this header. */
+int http_etag_matches(const char *if_none_match, const char *etag);
+
+/* Answers body (copied) with 200 and its etag, or 304 without a body when
+ * the request's If-None-Match already holds etag. cache_control is the
+ * header's static text. */
+void http_tagged(struct http_response *res, const struct http_request *req,
+                 const char *body, size_t len, const char *etag,
+                 const char *cache_control);
+
 /* Reason phrase for a status. */
 const char *http_status_text(int status);
 

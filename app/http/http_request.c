@@ -169,3 +169,41 @@ http_request_parse_body(struct http_request *req, struct http_response *res)
     req->json = j;
     return CR_OK;
 }
+
+/* The next entity tag of a list, W/ dropped (weak comparison), into
+ * [*tag, *tag + *len); the position after it, or NULL at the end. */
+static const char *
+http_next_etag(const char *p, const char **tag, size_t *len)
+{
+    while (*p == ' ' || *p == '\t' || *p == ',')
+        p++;
+    if (*p == '\0')
+        return NULL;
+    if (p[0] == 'W' && p[1] == '/')
+        p += 2;
+    *tag = p;
+    if (*p == '"') {
+        p = strchr(p + 1, '"');
+        p = p ? p + 1 : *tag + strlen(*tag);
+    } else {
+        p += strcspn(p, ", \t");
+    }
+    *len = (size_t)(p - *tag);
+    return p;
+}
+
+int
+http_etag_matches(const char *if_none_match, const char *etag)
+{
+    const char *p = if_none_match, *tag;
+    size_t len, want = strlen(etag);
+
+    if (want == 0)
+        return 0;
+    while ((p = http_next_etag(p, &tag, &len)) != NULL) {
+        if ((len == 1 && *tag == '*') ||
+            (len == want && memcmp(tag, etag, len) == 0))
+            return 1;
+    }
+    return 0;
+}

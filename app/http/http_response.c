@@ -1,5 +1,6 @@
 /* http_response.c - status, JSON body, and the API's error format:
  * {"errors": ["snake_case_code", ...]} with its status. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,30 @@ http_response_body(const struct http_response *res, char **owned)
     return NULL;
 }
 
+void
+http_tagged(struct http_response *res, const struct http_request *req,
+            const char *body, size_t len, const char *etag,
+            const char *cache_control)
+{
+    char *copy;
+
+    http_drop_body(res);
+    snprintf(res->etag, sizeof(res->etag), "%s", etag);
+    res->cache_control = cache_control;
+    if (req->if_none_match && http_etag_matches(req->if_none_match, etag)) {
+        res->status = 304;
+        return;
+    }
+    if ((copy = malloc(len + 1)) == NULL) {
+        res->etag[0] = '\0';
+        http_fail(res, CR_NOMEM);
+        return;
+    }
+    memcpy(copy, body, len);
+    copy[len] = '\0';
+    http_raw(res, 200, copy);
+}
+
 const char *
 http_status_text(int status)
 {
@@ -133,6 +158,7 @@ http_status_text(int status)
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 404: return "Not Found";

@@ -44,8 +44,11 @@ cr_start_postgres() {
     local base
     base=$(cr_pg_prepare)
     # Only TCP on loopback, and a socket folder of its own; pg_hba is trust.
+    # Each worker holds two connections (queries, LISTEN): room for 128
+    # workers, the bench's largest count, and the tools besides.
     cr_start postgres "$base" "${CR_AS_PG[@]}" "$CR_PG_BIN/postgres" -D "$base/data" \
-        -h 127.0.0.1 -p "$CRUDDUR_PG_PORT" -k "$base/sock" -c logging_collector=off
+        -h 127.0.0.1 -p "$CRUDDUR_PG_PORT" -k "$base/sock" -c logging_collector=off \
+        -c max_connections=300
     CR_FRESH_postgres=1
     cr_wait postgres "$CR_TEXT_postgres" "PostgreSQL on 127.0.0.1:$CRUDDUR_PG_PORT" cr_probe_postgres
 }

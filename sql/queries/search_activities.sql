@@ -1,9 +1,12 @@
 -- retry: safe (a read: sending it again changes nothing)
 -- $1 search term. Unexpired activities (replies too) whose message holds
 -- the term as plain text, case-insensitively: strpos, not LIKE, so '%' and
--- '_' in the term are characters like any other.
-SELECT COALESCE(json_agg(public.activity_json(a, u) ORDER BY a.created_at DESC),
-                '[]'::json)
+-- '_' in the term are characters like any other. Columns as
+-- home_activities.sql.
+SELECT a.uuid, u.display_name, u.handle, a.message, a.replies_count,
+       a.reposts_count, a.likes_count, a.reply_to_activity_uuid,
+       (date_part('epoch', a.expires_at) * 1e6)::int8,
+       (date_part('epoch', a.created_at) * 1e6)::int8
 FROM (
   SELECT *
   FROM public.activities
@@ -13,3 +16,4 @@ FROM (
   LIMIT 100
 ) a
 JOIN public.users u ON u.uuid = a.user_uuid
+ORDER BY a.created_at DESC

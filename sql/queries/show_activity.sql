@@ -1,15 +1,24 @@
 -- retry: safe (a read: sending it again changes nothing)
--- $1 activity uuid. The unexpired activity with its unexpired replies,
--- oldest first; no row when absent or expired.
-SELECT (public.activity_json(a, u)::jsonb || jsonb_build_object('replies', (
-  SELECT COALESCE(json_agg(public.activity_json(r, ru) ORDER BY r.created_at),
-                  '[]'::json)
+-- $1 activity uuid. The unexpired activity, then its unexpired replies,
+-- oldest first; no row when absent or expired. Columns as
+-- home_activities.sql.
+WITH p AS (
+  SELECT *
+  FROM public.activities
+  WHERE uuid = $1::uuid
+    AND expires_at > now()
+)
+SELECT a.uuid, u.display_name, u.handle, a.message, a.replies_count,
+       a.reposts_count, a.likes_count, a.reply_to_activity_uuid,
+       (date_part('epoch', a.expires_at) * 1e6)::int8,
+       (date_part('epoch', a.created_at) * 1e6)::int8
+FROM (
+  SELECT p.*, 0 AS is_reply FROM p
+  UNION ALL
+  SELECT r.*, 1 AS is_reply
   FROM public.activities r
-  JOIN public.users ru ON ru.uuid = r.user_uuid
-  WHERE r.reply_to_activity_uuid = a.uuid
-    AND r.expires_at > now()
-)))::json
-FROM public.activities a
+  JOIN p ON r.reply_to_activity_uuid = p.uuid
+  WHERE r.expires_at > now()
+) a
 JOIN public.users u ON u.uuid = a.user_uuid
-WHERE a.uuid = $1::uuid
-  AND a.expires_at > now()
+ORDER BY a.is_reply, a.created_at

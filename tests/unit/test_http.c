@@ -241,6 +241,49 @@ test_unauthorized(void **state)
     http_response_free(&res);
 }
 
+static void
+test_etag_match(void **state)
+{
+    const char *tag = "\"0123456789abcdef\"";
+
+    (void)state;
+    assert_true(http_etag_matches(tag, tag));
+    assert_true(http_etag_matches("W/\"0123456789abcdef\"", tag));
+    assert_true(http_etag_matches("\"x\", \"0123456789abcdef\"", tag));
+    assert_true(http_etag_matches("\"a,b\" ,W/\"0123456789abcdef\"", tag));
+    assert_true(http_etag_matches("*", tag));
+    assert_false(http_etag_matches("\"0123456789abcdee\"", tag));
+    assert_false(http_etag_matches("\"0123456789abcdef", tag));
+    assert_false(http_etag_matches("0123456789abcdef", tag));
+    assert_false(http_etag_matches("", tag));
+    assert_false(http_etag_matches(" , ", tag));
+    assert_false(http_etag_matches("*", ""));
+}
+
+static void
+test_tagged(void **state)
+{
+    struct http_request req;
+    struct http_response res;
+    char *owned;
+
+    (void)state;
+    http_request_init(&req);
+    http_response_init(&res);
+    http_tagged(&res, &req, "[1]", 3, "\"t\"", "no-cache");
+    assert_int_equal(res.status, 200);
+    assert_string_equal(http_response_body(&res, &owned), "[1]");
+    assert_string_equal(res.etag, "\"t\"");
+    assert_string_equal(res.cache_control, "no-cache");
+    req.if_none_match = "W/\"t\"";
+    http_tagged(&res, &req, "[1]", 3, "\"t\"", "no-cache");
+    assert_int_equal(res.status, 304);
+    assert_null(http_response_body(&res, &owned));
+    assert_string_equal(res.etag, "\"t\"");
+    http_response_free(&res);
+    http_request_free(&req);
+}
+
 int
 main(void)
 {
@@ -251,6 +294,8 @@ main(void)
         cmocka_unit_test(test_body),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unauthorized),
+        cmocka_unit_test(test_etag_match),
+        cmocka_unit_test(test_tagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

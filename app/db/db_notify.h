@@ -1,0 +1,39 @@
+/* db_notify.h - a worker's LISTEN connection: which tables changed.
+ *
+ * Triggers on users and activities (sql/schema.sql) send
+ * NOTIFY cruddur_changes with the table's name on every statement that
+ * writes them. This connection, apart from the one queries use, LISTENs
+ * for them; db_notify_poll() reads what has arrived without waiting and
+ * counts it in one epoch per table. A cached answer stamped with the
+ * epochs of the tables it was read from is good while they are unchanged.
+ * A connection that broke may have missed notifications: every epoch moves
+ * then, and again when LISTEN is back, so nothing cached before survives. */
+#ifndef CRUDDUR_DB_NOTIFY_H
+#define CRUDDUR_DB_NOTIFY_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "app/core/err.h"
+
+#define DB_NOTIFY_CHANNEL "cruddur_changes"
+
+enum db_notify_table { DBN_ACTIVITIES, DBN_USERS, DBN__COUNT };
+
+struct db_notify_epochs {
+    uint64_t table[DBN__COUNT];
+};
+
+struct db_notify;
+
+cr_code db_notify_new(struct db_notify **out, const char *conninfo);
+void db_notify_free(struct db_notify *n);
+
+/* Drains the notifications that have arrived (PQconsumeInput, PQnotifies:
+ * no waiting) and fills *out. Connects and LISTENs first when it is not
+ * listening, at most once a second while that fails. CR_DB_UNAVAILABLE
+ * when it is not listening: no cached answer may be trusted then. */
+cr_code db_notify_poll(struct db_notify *n, time_t now,
+                       struct db_notify_epochs *out);
+
+#endif
