@@ -38,10 +38,11 @@ sub busiest_worker {
     return $top;
 }
 
+my $clients = 4;
 my ($fresh, @fresh_answers);
 my $f = fault_run(
     name    => 'JWKS endpoint down',
-    clients => 4,
+    clients => $clients,
     request => sub {
         my ($c, $n) = @_;
         my $who = $who[$c % 2];
@@ -72,7 +73,11 @@ fault_checks($f);
 my @r = @{ $f->{results} };
 ok $fresh, "a worker with no keys ($fresh) ran during the outage";
 ok((grep { $_->{status} == 503 } @r), '503 auth_unavailable was seen (from the worker with no keys)');
-cmp_ok scalar(grep { $_->{status} == 500 } @r), '<=', 1, 'at most the killed worker\'s in-flight request failed otherwise';
+# The kill fails what the busiest worker held: the request it was serving
+# and those lighttpd had queued on its socket (see 73) - at most one a
+# client, as each client has one request in flight.
+cmp_ok scalar(grep { $_->{status} == 500 } @r), '<=', $clients,
+    'only requests in flight at the kill failed otherwise (one a client at most)';
 is scalar(grep { $_->{status} == 401 } @r), 0, 'no good token was refused as unauthorized';
 my @during = grep { $_->{t1} > $f->{t_broken} && $_->{t0} < $f->{t_restore} } @r;
 ok((grep { $_->{status} == 200 } @during), 'workers with cached keys served during the outage');
