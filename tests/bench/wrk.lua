@@ -3,6 +3,7 @@
 --   BENCH_METHOD  GET or POST (GET)
 --   BENCH_BODY    the JSON body of a POST
 --   BENCH_TOKEN   an access token, sent as "Authorization: Bearer ..."
+--   BENCH_HELLO_BYTES  the answer size asked of the hello-world worker
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then
@@ -12,6 +13,11 @@ end
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then
    wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+local hello_bytes = os.getenv("BENCH_HELLO_BYTES")
+if hello_bytes and hello_bytes ~= "" then
+   wrk.headers["X-Hello-Bytes"] = hello_bytes
 end
 
 -- One machine-readable line: scripts/bench parses it. wrk counts a status
