@@ -14,9 +14,8 @@
 #   CRUDDUR_CACHE         DynamoDB Local and cognito-local             ~/.cache/cruddur
 #   CRUDDUR_WAIT          seconds to wait for a part to answer         60
 #
-# It then exports the worker's configuration (README, "Configuration of the
-# worker") aimed at the
-# local stack. Scripts that accept `prod` call cr_prod_arg to aim at AWS.
+# It then exports the worker's configuration (README, "Configuration") aimed
+# at the local stack. Scripts that accept `prod` call cr_prod_arg to aim at AWS.
 
 CRUDDUR_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 export CRUDDUR_ROOT

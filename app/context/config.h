@@ -1,6 +1,6 @@
 /* config.h - the worker's settings, read from the environment once at start
  * (the Flask app's names, so an existing .env keeps working; README,
- * "Configuration of the worker"). */
+ * "Configuration"). */
 #ifndef CRUDDUR_CONFIG_H
 #define CRUDDUR_CONFIG_H
 

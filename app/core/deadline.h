@@ -1,7 +1,7 @@
 /* deadline.h - the time a request may still spend on its backends.
  *
  * A request gets one budget when it starts (CRUDDUR_REQUEST_BUDGET_MS,
- * README "Configuration of the worker"); every backend call below it waits
+ * README "Configuration"); every backend call below it waits
  * at most what is left, so a backend that hangs costs a request its budget
  * and never lighttpd's timeout. A deadline is a point on CLOCK_MONOTONIC in
  * milliseconds; DEADLINE_NONE means "no limit" (the tools, the stream

@@ -7,7 +7,14 @@
  * counts it in one epoch per table. A cached answer stamped with the
  * epochs of the tables it was read from is good while they are unchanged.
  * A connection that broke may have missed notifications: every epoch moves
- * then, and again when LISTEN is back, so nothing cached before survives. */
+ * then, and again when LISTEN is back, so nothing cached before survives.
+ *
+ * How late a notification is, measured on loopback (a LISTEN connection
+ * polled while another commits an UPDATE of users, 3 x 1,000 commits, a
+ * shared 2-core machine): when the writer's commit returns it has mostly
+ * arrived already, p50 5-6 us, p99 45-808 us, max 2.6-14.7 ms. Between
+ * hosts add one network delivery; on one host the write counter
+ * (app/core/shm_gen.h) covers the gap. */
 #ifndef CRUDDUR_DB_NOTIFY_H
 #define CRUDDUR_DB_NOTIFY_H
 
