@@ -224,6 +224,28 @@ aws_outcome(cr_code rc, const struct aws_error *err)
                                            : BREAKER_FAILED;
 }
 
+/* The table a DynamoDB request names, for its span's
+ * aws.dynamodb.table_names: TableName, else the first transaction item's,
+ * else the first of RequestItems (the batch calls); NULL when none. */
+static const char *
+aws_table_name(json_t *request)
+{
+    static const char *const ops[] = { "Put", "Delete", "Update",
+                                       "ConditionCheck", "Get" };
+    json_t *item = json_array_get(json_object_get(request, "TransactItems"), 0);
+    const char *name = json_string_value(json_object_get(request, "TableName"));
+    void *it;
+    size_t i;
+
+    for (i = 0; name == NULL && item && i < sizeof(ops) / sizeof(ops[0]); i++)
+        name = json_string_value(json_object_get(
+            json_object_get(item, ops[i]), "TableName"));
+    if (name == NULL &&
+        (it = json_object_iter(json_object_get(request, "RequestItems"))))
+        name = json_object_iter_key(it);
+    return name;
+}
+
 cr_code
 aws_call(struct aws_client *c, enum aws_service svc, const char *target,
          json_t *request, json_t **response, struct aws_error *err)
@@ -275,9 +297,7 @@ out:
     if (rc)
         snprintf(err->target, sizeof(err->target), "%s", target);
     /* A failed condition is an answer the caller expects, not a fault. */
-    obs_call_end_retried(OBS_DDB, target,
-                         json_string_value(json_object_get(request,
-                                                           "TableName")),
+    obs_call_end_retried(OBS_DDB, target, aws_table_name(request),
                          retries + 1, retry_ns, start_ns,
                          rc && rc != CR_CONFLICT
                              ? aws_error_reason(err, why, sizeof(why)) : NULL);
