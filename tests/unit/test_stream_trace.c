@@ -282,6 +282,64 @@ test_retry_event_times(void **state)
     free(tr);
 }
 
+struct seen_call {
+    int n, attempts;
+    int64_t start_ns, end_ns, retry_ns;
+};
+
+static void
+seen_call(void *arg, const struct obs_call *c)
+{
+    struct seen_call *s = arg;
+
+    s->n++;
+    s->attempts = c->attempts;
+    s->start_ns = c->start_ns;
+    s->end_ns = c->end_ns;
+    s->retry_ns = c->retry_ns ? c->retry_ns[0] : 0;
+}
+
+/* The AWS client notes when a retry goes out: after the backoff (at least
+ * half of base_delay_ms), before the call ends; not at its end. */
+static void
+test_client_retry_time(void **state)
+{
+    static const struct stub_reply replies[] = {
+        { 500, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+               "InternalServerError\",\"message\":\"x\"}" },
+        { 200, "{\"Count\":0,\"Items\":[]}" },
+    };
+    struct seen_call seen = { 0 };
+    struct obs_request obs = { .on_call = seen_call, .arg = &seen };
+    struct aws_client c;
+    struct aws_env env;
+    struct stub ddb;
+    json_t *req = json_pack("{s:s}", "TableName", "cruddur-messages"), *resp;
+    char url[64];
+
+    (void)state;
+    assert_int_equal(stub_start(&ddb, replies, 2), 0);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d", ddb.port);
+    setenv("AWS_ENDPOINT_URL", url, 1);
+    assert_int_equal(aws_env_load(&env, 0), CR_OK);
+    assert_int_equal(aws_client_init(&c, &env), CR_OK);
+    c.base_delay_ms = 80;
+    obs_current = &obs;
+    assert_int_equal(aws_call(&c, AWS_DYNAMODB, "Query", req, &resp, NULL),
+                     CR_OK);
+    obs_current = NULL;
+    assert_int_equal(seen.n, 1);
+    assert_int_equal(seen.attempts, 2);
+    assert_true(seen.retry_ns - seen.start_ns >= 40 * 1000000LL);
+    assert_true(seen.retry_ns < seen.end_ns);
+    assert_int_equal(stub_served(&ddb), 2);
+    json_decref(resp);
+    json_decref(req);
+    aws_client_free(&c);
+    stub_stop(&ddb);
+    unsetenv("AWS_ENDPOINT_URL");
+}
+
 static int
 setup(void **state)
 {
@@ -316,6 +374,7 @@ main(void)
         cmocka_unit_test(test_lambda_flushes_before_answer),
         cmocka_unit_test(test_poll_batch_and_calls),
         cmocka_unit_test(test_retry_event_times),
+        cmocka_unit_test(test_client_retry_time),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
