@@ -225,21 +225,19 @@ aws_outcome(cr_code rc, const struct aws_error *err)
 }
 
 /* The table a DynamoDB request names, for its span's
- * aws.dynamodb.table_names: TableName, else the first transaction item's,
- * else the first of RequestItems (the batch calls); NULL when none. */
+ * aws.dynamodb.table_names: TableName, else the first transaction item's
+ * (its one member, whichever operation it is), else the first of
+ * RequestItems (the batch calls); NULL when none. */
 static const char *
 aws_table_name(json_t *request)
 {
-    static const char *const ops[] = { "Put", "Delete", "Update",
-                                       "ConditionCheck", "Get" };
     json_t *item = json_array_get(json_object_get(request, "TransactItems"), 0);
     const char *name = json_string_value(json_object_get(request, "TableName"));
     void *it;
-    size_t i;
 
-    for (i = 0; name == NULL && item && i < sizeof(ops) / sizeof(ops[0]); i++)
-        name = json_string_value(json_object_get(
-            json_object_get(item, ops[i]), "TableName"));
+    if (name == NULL && item && (it = json_object_iter(item)))
+        name = json_string_value(json_object_get(json_object_iter_value(it),
+                                                 "TableName"));
     if (name == NULL &&
         (it = json_object_iter(json_object_get(request, "RequestItems"))))
         name = json_object_iter_key(it);
