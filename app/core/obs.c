@@ -23,11 +23,19 @@ static const char *const obs_names[OBS__KINDS] = {
 
 void
 obs_call_end(enum obs_kind kind, const char *op, const char *target,
-             int attempts, int64_t start_ns, const char *error)
+             int64_t start_ns, const char *error)
+{
+    obs_call_end_retried(kind, op, target, 1, NULL, start_ns, error);
+}
+
+void
+obs_call_end_retried(enum obs_kind kind, const char *op, const char *target,
+                     int attempts, const int64_t *retry_ns, int64_t start_ns,
+                     const char *error)
 {
     struct obs_request *o = obs_current;
     struct obs_call call = { kind, op, target, start_ns, obs_now_ns(),
-                             attempts, error };
+                             attempts, retry_ns, error };
 
     if (o == NULL) {
         /* No request: PostgreSQL and key fetch failures are logged as their

@@ -18,6 +18,7 @@
 enum obs_kind { OBS_PG, OBS_DDB, OBS_JWKS, OBS__KINDS };
 
 #define OBS_DETAIL_SIZE 256
+#define OBS_MAX_RETRIES 8   /* retry times a call keeps; later ones counted */
 
 struct obs_call {
     enum obs_kind kind;
@@ -26,6 +27,8 @@ struct obs_call {
     int64_t start_ns;       /* wall clock, ns since the epoch */
     int64_t end_ns;
     int attempts;           /* 1 unless retried */
+    const int64_t *retry_ns; /* when each retry began (the first
+                             * OBS_MAX_RETRIES of attempts - 1), or NULL */
     const char *error;      /* the backend's detail on failure, else NULL */
 };
 
@@ -46,7 +49,13 @@ int64_t obs_now_ns(void);
 
 /* One backend call is over: see above. error NULL on success. */
 void obs_call_end(enum obs_kind kind, const char *op, const char *target,
-                  int attempts, int64_t start_ns, const char *error);
+                  int64_t start_ns, const char *error);
+/* The same for a call that was tried attempts times, retry_ns[i] the wall
+ * clock when retry i began (the trace's retry events carry it). */
+void obs_call_end_retried(enum obs_kind kind, const char *op,
+                          const char *target, int attempts,
+                          const int64_t *retry_ns, int64_t start_ns,
+                          const char *error);
 
 /* A backend failure outside any one call (a connect, a prepare): kept as
  * the request's detail, or logged when no request is being answered. */

@@ -396,14 +396,14 @@ db_run_once(struct db *db, enum db_query q, int nparams,
         rc = db_await(db->conn, d, &r);
     if (rc == CR_TIMEOUT) {
         rc = db_queries[q].retry_safe ? CR_TIMEOUT : CR_OUTCOME_UNKNOWN;
-        obs_call_end(OBS_PG, db_queries[q].name, NULL, 1, start,
+        obs_call_end(OBS_PG, db_queries[q].name, NULL, start,
                      db_failure(db, r, rc, why, sizeof(why)));
         db_abandon(db);
         return rc;
     }
     st = PQresultStatus(r);
     if (rc == CR_OK && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-        obs_call_end(OBS_PG, db_queries[q].name, NULL, 1, start, NULL);
+        obs_call_end(OBS_PG, db_queries[q].name, NULL, start, NULL);
         *out = r;
         return CR_OK;
     }
@@ -411,7 +411,7 @@ db_run_once(struct db *db, enum db_query q, int nparams,
         rc = CR_DB_UNAVAILABLE;
     else
         rc = r ? db_error_code(r) : CR_DB_UNAVAILABLE;
-    obs_call_end(OBS_PG, db_queries[q].name, NULL, 1, start,
+    obs_call_end(OBS_PG, db_queries[q].name, NULL, start,
                  db_failure(db, r, rc, why, sizeof(why)));
     if (PQstatus(db->conn) != CONNECTION_OK)
         db_disconnect(db);

@@ -101,7 +101,7 @@ fcgi_write_cors(FCGX_Request *fr, int cors, const struct http_request *req)
                  "Access-Control-Allow-Headers: Content-Type, Authorization\r\n"
                  "Access-Control-Allow-Methods: OPTIONS, GET, HEAD, POST\r\n"
                  "Access-Control-Expose-Headers: Authorization, "
-                 "WWW-Authenticate\r\n",
+                 "WWW-Authenticate, X-Request-Id\r\n",
                  req->origin);
     if (strcmp(req->method, "OPTIONS") == 0)
         FCGX_PutS("Access-Control-Max-Age: 600\r\n", fr->out);

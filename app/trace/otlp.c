@@ -133,7 +133,8 @@ otlp_events(struct jsonw *w, const struct span *s)
     for (i = 0; i < s->retries; i++) {
         jsonw_begin(w, '{');
         jsonw_key(w, "timeUnixNano");
-        otlp_int_str(w, s->end_ns);
+        otlp_int_str(w, i < SPAN_MAX_RETRIES && s->retry_ns[i]
+                            ? s->retry_ns[i] : s->end_ns);
         jsonw_key(w, "name");
         jsonw_str(w, "retry");
         jsonw_end(w, '}');

@@ -16,8 +16,11 @@
 
 #define SPAN_MAX_ATTRS 10
 #define SPAN_STR_SIZE 160
+#define SPAN_MAX_RETRIES 8      /* retry times kept; later ones at the end */
 
-enum span_kind { SPAN_KIND_SERVER = 2, SPAN_KIND_CLIENT = 3 };
+enum span_kind {
+    SPAN_KIND_SERVER = 2, SPAN_KIND_CLIENT = 3, SPAN_KIND_CONSUMER = 5
+};
 
 enum span_attr_type { SPAN_STR, SPAN_INT, SPAN_STR_LIST1 };
 
@@ -41,6 +44,7 @@ struct span {
     char error_type[48];
     char error_message[SPAN_STR_SIZE];
     int retries;                /* "retry" events (the AWS client's) */
+    int64_t retry_ns[SPAN_MAX_RETRIES]; /* when each began; 0: unknown */
     int nattrs;
     struct span_attr attrs[SPAN_MAX_ATTRS];
 };

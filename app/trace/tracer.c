@@ -26,8 +26,11 @@ struct tracer {
 
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_cond_t idle;            /* a flush waits on it */
     pthread_t thread;
     int started, stop;
+    int flush;                      /* send what is queued now */
+    int busy;                       /* the thread is exporting */
     struct span *queue;             /* ring of cap spans */
     size_t cap, head, n, batch;
     long delay_ms;
@@ -148,6 +151,7 @@ trace_req_begin(struct trace_req *tr, struct tracer *t, struct reqid_rng *rng,
     tr->t = t;
     tr->rng = rng;
     tr->nspans = 0;
+    tr->parent = 0;
     tr->dropped = 0;
     if (has_parent)
         memcpy(tr->trace_id, p.trace_id, sizeof(p.trace_id));
@@ -166,6 +170,18 @@ trace_req_begin(struct trace_req *tr, struct tracer *t, struct reqid_rng *rng,
     }
 }
 
+struct span *
+trace_req_child(struct trace_req *tr, enum span_kind kind, int64_t start_ns)
+{
+    struct span *s;
+
+    if (!tr->sampled || (s = trace_req_span(tr, kind, start_ns)) == NULL)
+        return NULL;
+    s->has_parent = 1;
+    memcpy(s->parent_id, tr->spans[tr->parent].span_id, sizeof(s->parent_id));
+    return s;
+}
+
 static const char *
 trace_kind_name(enum obs_kind k)
 {
@@ -177,12 +193,13 @@ trace_req_call(void *arg, const struct obs_call *c)
 {
     struct trace_req *tr = arg;
     struct span *s = trace_req_span(tr, SPAN_KIND_CLIENT, c->start_ns);
+    int i;
 
     if (s == NULL)
         return;
     s->end_ns = c->end_ns;
     s->has_parent = 1;
-    memcpy(s->parent_id, tr->spans[0].span_id, sizeof(s->parent_id));
+    memcpy(s->parent_id, tr->spans[tr->parent].span_id, sizeof(s->parent_id));
     switch (c->kind) {
     case OBS_PG:
         /* The prepared statement's name: never its parameters. */
@@ -198,6 +215,9 @@ trace_req_call(void *arg, const struct obs_call *c)
         span_attr_str(s, "rpc.method", c->op);
         span_attr_list1(s, "aws.dynamodb.table_names", c->target);
         s->retries = c->attempts > 1 ? c->attempts - 1 : 0;
+        for (i = 0; c->retry_ns && i < s->retries && i < SPAN_MAX_RETRIES &&
+                    i < OBS_MAX_RETRIES; i++)
+            s->retry_ns[i] = c->retry_ns[i];
         break;
     default:
         snprintf(s->name, sizeof(s->name), "GET");
@@ -308,7 +328,7 @@ tracer_main(void *arg)
         /* A full batch goes at once; a smaller one when its oldest span
          * has waited delay_ms (or we are stopping). */
         tracer_deadline(&t->first, t->delay_ms, &due);
-        while (!t->stop && t->n < t->batch &&
+        while (!t->stop && !t->flush && t->n < t->batch &&
                pthread_cond_timedwait(&t->cv, &t->mu, &due) != ETIMEDOUT)
             ;
         k = t->n < t->batch ? t->n : t->batch;
@@ -317,9 +337,12 @@ tracer_main(void *arg)
         t->head = (t->head + k) % t->cap;
         t->n -= k;
         clock_gettime(CLOCK_MONOTONIC, &t->first);
+        t->busy = 1;
         pthread_mutex_unlock(&t->mu);
         tracer_export(t, k);
         pthread_mutex_lock(&t->mu);
+        t->busy = 0;
+        pthread_cond_broadcast(&t->idle);
         /* Stopping and the collector failed: one timeout is all the
          * worker's exit waits for, not one per batch still queued. */
         if (t->stop && t->failed && t->n) {
@@ -360,19 +383,18 @@ tracer_counts(struct tracer *t, unsigned long *exported,
     pthread_mutex_unlock(&t->mu);
 }
 
-void
-tracer_submit(struct tracer *t, struct trace_req *tr)
+/* Queues spans[first..nspans) of tr and forgets them (nspans = first). */
+static void
+tracer_queue(struct tracer *t, struct trace_req *tr, int first)
 {
     size_t before;
     int i;
 
-    if (t == NULL || !tr->sampled)
-        return;
     pthread_mutex_lock(&t->mu);
     before = t->n;
     if (before == 0)
         clock_gettime(CLOCK_MONOTONIC, &t->first);
-    for (i = 0; i < tr->nspans; i++) {
+    for (i = first; i < tr->nspans; i++) {
         if (t->n == t->cap) {
             t->dropped += (unsigned long)(tr->nspans - i);
             break;
@@ -381,13 +403,59 @@ tracer_submit(struct tracer *t, struct trace_req *tr)
         t->n++;
     }
     t->dropped += (unsigned long)tr->dropped;
+    tr->dropped = 0;
+    tr->nspans = first;
     tracer_report(t);
     /* Wake the thread only to start a batch's clock or to send a full
      * one: a wake-up per request would cost two context switches each. */
     if (before == 0 || (before < t->batch && t->n >= t->batch))
         pthread_cond_signal(&t->cv);
     pthread_mutex_unlock(&t->mu);
+}
+
+void
+tracer_submit(struct tracer *t, struct trace_req *tr)
+{
+    if (t == NULL || !tr->sampled)
+        return;
+    tracer_queue(t, tr, 0);
     tr->sampled = 0;
+}
+
+void
+tracer_submit_from(struct tracer *t, struct trace_req *tr, int first)
+{
+    if (t == NULL || !tr->sampled || first >= tr->nspans)
+        return;
+    tracer_queue(t, tr, first);
+}
+
+int
+tracer_flush(struct tracer *t, long timeout_ms)
+{
+    struct timespec now, due;
+    int done;
+
+    if (t == NULL)
+        return 1;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    tracer_deadline(&now, timeout_ms, &due);
+    pthread_mutex_lock(&t->mu);
+    t->flush = 1;
+    pthread_cond_signal(&t->cv);
+    while ((t->n > 0 || t->busy) &&
+           pthread_cond_timedwait(&t->idle, &t->mu, &due) != ETIMEDOUT)
+        ;
+    done = t->n == 0 && !t->busy;
+    t->flush = 0;
+    pthread_mutex_unlock(&t->mu);
+    return done;
+}
+
+long
+tracer_timeout_ms(const struct tracer *t)
+{
+    return t ? t->timeout_ms : 0;
 }
 
 /* ---- settings ---- */
@@ -546,6 +614,7 @@ tracer_new(struct tracer **out)
         return CR_NOMEM;
     pthread_mutex_init(&t->mu, NULL);
     tracer_cond_init(&t->cv);
+    tracer_cond_init(&t->idle);
     t->url = tracer_url();
     if (t->url == NULL) {
         tracer_free(t);
@@ -584,6 +653,7 @@ tracer_free(struct tracer *t)
         curl_easy_cleanup(t->curl);
     curl_slist_free_all(t->headers);
     pthread_cond_destroy(&t->cv);
+    pthread_cond_destroy(&t->idle);
     pthread_mutex_destroy(&t->mu);
     free(t->queue);
     free(t->out);

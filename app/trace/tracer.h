@@ -56,8 +56,10 @@ struct trace_req {
     int sampled;
     unsigned char trace_id[16];
     char trace_hex[33];             /* for the log line, always set */
-    struct span spans[TRACE_REQ_SPANS]; /* [0]: the server span */
+    struct span spans[TRACE_REQ_SPANS]; /* [0]: the root span */
     int nspans;
+    int parent;                     /* the span a backend call's is a child
+                                     * of: 0, or a child span of the root */
     int dropped;
 };
 
@@ -67,8 +69,14 @@ void trace_req_begin(struct trace_req *tr, struct tracer *t,
                      struct reqid_rng *rng, const char *traceparent,
                      const char *tracestate, int64_t start_ns);
 
-/* The obs hook (obs_call_fn): one client span per backend call. */
+/* The obs hook (obs_call_fn): one client span per backend call, a child
+ * of spans[parent]. */
 void trace_req_call(void *arg, const struct obs_call *call);
+
+/* A new span of the trace, a child of spans[parent] (the caller names it
+ * and sets its end); NULL when the trace is not sampled or is full. */
+struct span *trace_req_child(struct trace_req *tr, enum span_kind kind,
+                             int64_t start_ns);
 
 /* What the server span says of the request, once it is answered. */
 struct trace_server {
@@ -93,5 +101,18 @@ void tracer_counts(struct tracer *t, unsigned long *exported,
 /* Queues a finished request's spans (after FCGX_Finish_r) and logs the
  * export failures and drops, rate-limited. */
 void tracer_submit(struct tracer *t, struct trace_req *tr);
+
+/* Queues the finished spans[first..nspans) of a trace still going on (a
+ * stream batch's records) and forgets them: a long trace needs no more
+ * room than its widest part. */
+void tracer_submit_from(struct tracer *t, struct trace_req *tr, int first);
+
+/* Has the export thread send what is queued now and waits for it, at most
+ * timeout_ms: a Lambda function's process is frozen once it answers, so it
+ * flushes before. 1 when nothing is left queued or being sent. t NULL: 1. */
+int tracer_flush(struct tracer *t, long timeout_ms);
+
+/* OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT, ms; 0 when t is NULL. */
+long tracer_timeout_ms(const struct tracer *t);
 
 #endif

@@ -224,6 +224,26 @@ aws_outcome(cr_code rc, const struct aws_error *err)
                                            : BREAKER_FAILED;
 }
 
+/* The table a DynamoDB request names, for its span's
+ * aws.dynamodb.table_names: TableName, else the first transaction item's
+ * (its one member, whichever operation it is), else the first of
+ * RequestItems (the batch calls); NULL when none. */
+static const char *
+aws_table_name(json_t *request)
+{
+    json_t *item = json_array_get(json_object_get(request, "TransactItems"), 0);
+    const char *name = json_string_value(json_object_get(request, "TableName"));
+    void *it;
+
+    if (name == NULL && item && (it = json_object_iter(item)))
+        name = json_string_value(json_object_get(json_object_iter_value(it),
+                                                 "TableName"));
+    if (name == NULL &&
+        (it = json_object_iter(json_object_get(request, "RequestItems"))))
+        name = json_object_iter_key(it);
+    return name;
+}
+
 cr_code
 aws_call(struct aws_client *c, enum aws_service svc, const char *target,
          json_t *request, json_t **response, struct aws_error *err)
@@ -233,8 +253,8 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     cr_deadline d = breaker_deadline(b, c->deadline);
     struct aws_error local;
     char *body, why[AWS_ERR_TYPE_SIZE + AWS_ERR_MESSAGE_SIZE + 64];
-    int attempt = 0, retry = 0;
-    int64_t start_ns = obs_now_ns();
+    int attempt = 0, retry = 0, retries = 0;
+    int64_t start_ns = obs_now_ns(), retry_ns[OBS_MAX_RETRIES];
     cr_code rc = CR_NOMEM;
 
     *response = NULL;
@@ -260,6 +280,9 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     for (attempt = 0; attempt < c->max_tries; attempt++) {
         if (attempt > 0 && !aws_backoff(c, attempt, d))
             break;
+        /* The trace's retry event: when the retry went out, not the end. */
+        if (attempt > 0 && retries++ < OBS_MAX_RETRIES)
+            retry_ns[retries - 1] = obs_now_ns();
         rc = aws_call_once(c, svc, target, body, response, err, &retry, d);
         if (rc == CR_OK || !retry)
             break;
@@ -272,11 +295,10 @@ out:
     if (rc)
         snprintf(err->target, sizeof(err->target), "%s", target);
     /* A failed condition is an answer the caller expects, not a fault. */
-    obs_call_end(OBS_DDB, target,
-                 json_string_value(json_object_get(request, "TableName")),
-                 attempt < c->max_tries ? attempt + 1 : attempt, start_ns,
-                 rc && rc != CR_CONFLICT
-                     ? aws_error_reason(err, why, sizeof(why)) : NULL);
+    obs_call_end_retried(OBS_DDB, target, aws_table_name(request),
+                         retries + 1, retry_ns, start_ns,
+                         rc && rc != CR_CONFLICT
+                             ? aws_error_reason(err, why, sizeof(why)) : NULL);
     return rc;
 }
 

@@ -212,7 +212,7 @@ jwks_fetch(struct jwks *set, CURL *h, enum breaker_outcome *how)
     }
     /* The detail reaches the request's one log line (or is logged here
      * when no request is being answered). */
-    obs_call_end(OBS_JWKS, "GET", set->url, 1, start, fail[0] ? fail : NULL);
+    obs_call_end(OBS_JWKS, "GET", set->url, start, fail[0] ? fail : NULL);
     buf_free(&body);
     return rc;
 }

@@ -206,7 +206,9 @@ lambda_dispatch(struct lambda_runtime *rt, struct lambda_invocation *inv,
     const char *type = "Runtime.HandlerError";
     cr_code rc;
 
+    rt->current = inv;
     rc = fn(arg, buf_str(&inv->event), inv->event.len, &response, &type);
+    rt->current = NULL;
     if (rc == CR_OK && response)
         rc = lambda_runtime_respond(rt, inv->request_id, response);
     else

@@ -17,15 +17,18 @@
 #define LAMBDA_URL_SIZE 320
 #define LAMBDA_ID_SIZE  128
 
-struct lambda_runtime {
-    CURL *curl;
-    char base[LAMBDA_URL_SIZE];   /* http://host:port/2018-06-01/runtime */
-};
-
 struct lambda_invocation {
     char request_id[LAMBDA_ID_SIZE];   /* Lambda-Runtime-Aws-Request-Id */
     long long deadline_ms;             /* Lambda-Runtime-Deadline-Ms; 0 */
     struct buf event;                  /* the event's bytes */
+};
+
+struct lambda_runtime {
+    CURL *curl;
+    char base[LAMBDA_URL_SIZE];   /* http://host:port/2018-06-01/runtime */
+    /* The invocation being handled (its request id for the handler's
+     * trace), set by lambda_runtime_run around the handler; else NULL. */
+    const struct lambda_invocation *current;
 };
 
 /* api is AWS_LAMBDA_RUNTIME_API's value. CR_INVALID when it is missing or

@@ -2,7 +2,9 @@
  * runtime (provided.al2023): the Runtime API loop around the stream
  * handler. Configuration is Lambda's environment: AWS_LAMBDA_RUNTIME_API,
  * AWS_REGION (or AWS_DEFAULT_REGION), the role's AWS_ACCESS_KEY_ID /
- * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, and DDB_MESSAGES_TABLE. */
+ * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, and DDB_MESSAGES_TABLE; the
+ * OTEL_* variables trace each invocation (stream_trace.h), named by
+ * AWS_LAMBDA_FUNCTION_NAME. */
 #include <stdlib.h>
 
 #include <curl/curl.h>
@@ -13,6 +15,7 @@
 #include "aws/lambda/lambda_runtime.h"
 #include "aws/stream/stream_handler.h"
 #include "aws/stream/stream_lambda.h"
+#include "aws/stream/stream_trace.h"
 
 int
 main(void)
@@ -21,6 +24,7 @@ main(void)
     struct aws_client aws = { 0 };
     struct aws_env env;
     struct stream_handler h;
+    struct stream_trace *trace = NULL;
     const char *why = NULL;
     cr_code rc;
 
@@ -35,17 +39,26 @@ main(void)
         why = "configuration: see the log for the variable";
     else if (aws_client_init(&aws, &env))
         why = "no AWS credentials in the environment";
+    else if (stream_trace_new(&trace))
+        why = "configuration: see the log for the OTEL_ variable";
     if (why) {
         log_line("bootstrap: %s", why);
+        aws_client_free(&aws);
         lambda_runtime_init_error(&rt, "Runtime.ConfigError", why);
         lambda_runtime_free(&rt);
         curl_global_cleanup();
         return 1;
     }
     stream_handler_init(&h, &aws, aws.env.table);
+    if (trace) {
+        trace->function = env_get("AWS_LAMBDA_FUNCTION_NAME");
+        trace->lambda = &rt;
+        h.trace = trace;
+    }
     log_line("bootstrap: table %s, region %s", aws.env.table, aws.env.region);
     rc = lambda_runtime_run(&rt, stream_lambda_handle, &h, 0);
     log_line("bootstrap: the Runtime API went away: %s", cr_strerror(rc));
+    stream_trace_free(trace);
     aws_client_free(&aws);
     lambda_runtime_free(&rt);
     curl_global_cleanup();

@@ -15,6 +15,7 @@
 #include "app/core/log.h"
 #include "aws/client/aws_client.h"
 #include "aws/stream/stream_poller.h"
+#include "aws/stream/stream_trace.h"
 
 /* The one thing a signal handler may touch. */
 static volatile sig_atomic_t stream_stop;
@@ -44,6 +45,7 @@ main(void)
     struct aws_client aws;
     struct aws_env env;
     struct stream_poller p;
+    struct stream_trace *trace = NULL;
     struct stat st;
     int rc = 1;
 
@@ -54,9 +56,13 @@ main(void)
     }
     if (stream_signals() || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
+    /* The worker's OTEL_* variables: no endpoint, no tracer. */
+    if (stream_trace_new(&trace))
+        goto out_curl;
     if (aws_env_load(&env, 0) || aws_client_init(&aws, &env))
         goto out_curl;
     if (stream_poller_init(&p, &aws, state, &stream_stop) == CR_OK) {
+        p.handler.trace = trace;
         log_line("stream: polling table %s at %s", env.table,
                  env.streams_endpoint);
         stream_poller_run(&p);
@@ -66,6 +72,7 @@ main(void)
     stream_poller_free(&p);
     aws_client_free(&aws);
 out_curl:
+    stream_trace_free(trace);     /* one last export of what is queued */
     curl_global_cleanup();
     return rc;
 }

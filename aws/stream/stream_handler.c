@@ -9,6 +9,7 @@
 #include "aws/messages/msg_req.h"
 #include "aws/messages/msg_store.h"
 #include "aws/stream/stream_handler.h"
+#include "aws/stream/stream_trace.h"
 
 void
 stream_handler_init(struct stream_handler *h, struct aws_client *aws,
@@ -332,7 +333,10 @@ stream_handle_batch(struct stream_handler *h, json_t *batch,
         return CR_INVALID;
     rep->nrecords = json_array_size(records);
     json_array_foreach(records, i, r) {
-        if ((rc = stream_handle_record(h, r)) == CR_OK)
+        stream_trace_record_begin(h->trace, r, h->table);
+        rc = stream_handle_record(h, r);
+        stream_trace_record_end(h->trace, rc, &h->err);
+        if (rc == CR_OK)
             continue;
         seq = stream_record_seq(r);
         /* The one line of this failure: the edge of the handler. */

@@ -27,8 +27,11 @@
 #include "app/core/err.h"
 #include "aws/client/aws_client.h"
 
+struct stream_trace;
+
 struct stream_handler {
     struct aws_client *aws;   /* not owned */
+    struct stream_trace *trace; /* not owned; NULL: not traced */
     const char *table;        /* not owned */
     int max_rounds;           /* read-decide-write rounds per record: 5 */
     long round_delay_ms;      /* pause before a re-read, times the round: 20 */

@@ -6,6 +6,7 @@
 #include "app/core/log.h"
 #include "aws/stream/stream_handler.h"
 #include "aws/stream/stream_lambda.h"
+#include "aws/stream/stream_trace.h"
 
 cr_code
 stream_lambda_handle(void *arg, const char *event, size_t len, char **response,
@@ -17,6 +18,7 @@ stream_lambda_handle(void *arg, const char *event, size_t len, char **response,
     cr_code rc = CR_INVALID;
 
     *response = NULL;
+    stream_trace_lambda_begin(h->trace, h->table);
     batch = json_loadb(event, len, 0, NULL);
     if (batch == NULL ||
         (rc = stream_handle_batch(h, batch, &rep)) == CR_INVALID) {
@@ -33,6 +35,11 @@ stream_lambda_handle(void *arg, const char *event, size_t len, char **response,
     *response = json_dumps(resp, JSON_COMPACT);
     rc = *response ? CR_OK : CR_NOMEM;
 out:
+    /* The process is frozen once the invocation is answered: its spans
+     * must be out before. */
+    stream_trace_batch_end(h->trace, rep.nrecords, rep.nfailed,
+                           rc ? *error_type : NULL);
+    stream_trace_flush(h->trace);
     stream_report_free(&rep);
     json_decref(resp);
     json_decref(batch);

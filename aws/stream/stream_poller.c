@@ -5,6 +5,7 @@
 
 #include "app/core/log.h"
 #include "aws/stream/stream_poller.h"
+#include "aws/stream/stream_trace.h"
 
 #define POLL_DESCRIBE_MS   1000   /* look for new shards this often */
 #define POLL_IDLE_MIN_MS   100
@@ -272,6 +273,21 @@ poll_failed(struct stream_poller *p, struct poll_shard *s, json_t *records,
     s->retry_at_ms = poll_now_ms() + s->backoff_ms;
 }
 
+/* The handler on a batch of n records read from s, traced. */
+static cr_code
+poll_handle(struct stream_poller *p, struct poll_shard *s, json_t *batch,
+            size_t n, struct stream_report *rep)
+{
+    struct stream_trace *st = p->handler.trace;
+    cr_code rc;
+
+    stream_trace_poll_begin(st, p->handler.table, s->id);
+    rc = stream_handle_batch(&p->handler, batch, rep);
+    stream_trace_batch_end(st, n, rc ? n : rep->nfailed,
+                           rc ? cr_strerror(rc) : NULL);
+    return rc;
+}
+
 /* One GetRecords on s and the handler on what it read. */
 static cr_code
 poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
@@ -300,7 +316,7 @@ poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
     records = json_object_get(resp, "Records");
     n = json_array_size(records);
     *count += n;
-    if (n > 0 && (rc = stream_handle_batch(&p->handler, resp, &rep)) == CR_OK) {
+    if (n > 0 && (rc = poll_handle(p, s, resp, n, &rep)) == CR_OK) {
         if (rep.nfailed) {
             poll_failed(p, s, records, &rep.failed[0]);
             stream_report_free(&rep);

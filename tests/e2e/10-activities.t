@@ -123,8 +123,8 @@ subtest 'routing errors' => sub {
 subtest 'CORS' => sub {
     my $ok = api(GET => '/api/health-check', headers => { origin => 'http://localhost:3000' });
     is $ok->{headers}{'access-control-allow-origin'}, 'http://localhost:3000', 'frontend echoed';
-    is $ok->{headers}{'access-control-expose-headers'}, 'Authorization, WWW-Authenticate',
-        'Authorization and WWW-Authenticate exposed';
+    is $ok->{headers}{'access-control-expose-headers'}, 'Authorization, WWW-Authenticate, X-Request-Id',
+        'Authorization, WWW-Authenticate and X-Request-Id exposed';
     my $be = api(GET => '/api/health-check', headers => { origin => $ENV{BACKEND_URL} });
     is $be->{headers}{'access-control-allow-origin'}, $ENV{BACKEND_URL}, 'backend echoed';
     my $bad = api(GET => '/api/health-check', headers => { origin => 'https://evil.example' });

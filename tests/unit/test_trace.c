@@ -240,7 +240,8 @@ test_request_spans(void **state)
 {
     struct reqid_rng rng;
     struct trace_req tr;
-    struct obs_call call = { OBS_PG, "home_activities", NULL, 10, 20, 1, NULL };
+    struct obs_call call = { OBS_PG, "home_activities", NULL, 10, 20, 1, NULL,
+                             NULL };
     struct trace_server in = { .method = "GET", .route = "/api/x/{id}",
                                .path = "/api/x/1", .status = 200 };
 

@@ -69,6 +69,7 @@ sub stop {
     my ($self) = @_;
     return unless $self->{pid};
     kill 'KILL', $self->{pid};
+    local $?;               # from DESTROY at exit: not the test's status
     waitpid $self->{pid}, 0;
     delete $self->{pid};
 }

@@ -1,0 +1,381 @@
+/* test_stream_trace.c - the stream processor's spans (aws/stream/
+ * stream_trace.h) as a receiver in the test gets them: the Lambda path
+ * flushes before the invocation answers, the poller's batch, record and
+ * DynamoDB call spans link up; and a retry event carries the retry's time. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "app/trace/otlp.h"
+#include "app/trace/tracer.h"
+#include "aws/client/aws_client.h"
+#include "aws/stream/stream_handler.h"
+#include "aws/stream/stream_lambda.h"
+#include "aws/stream/stream_trace.h"
+#include "tests/unit/http_stub.h"
+
+/* A REMOVE, a group row's INSERT and a MSG# INSERT whose image is not a
+ * message (it fails): no DynamoDB call is made for any of them. */
+static const char batch_event[] =
+    "{\"Records\":["
+    "{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":"
+    "{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
+    "\"sk\":{\"S\":\"2024-01-01T00:00:00.000000+00:00\"}},\"SequenceNumber\":\"100\"}},"
+    "{\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":"
+    "{\"pk\":{\"S\":\"GRP#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
+    "\"sk\":{\"S\":\"2024-01-01T00:00:00.000000+00:00\"}},\"SequenceNumber\":\"200\"}},"
+    "{\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":"
+    "{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
+    "\"sk\":{\"S\":\"2024-01-01T00:00:01.000000+00:00\"}},"
+    "\"NewImage\":{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
+    "\"message\":{\"S\":\"secret words\"}},"
+    "\"SequenceNumber\":\"300\"}}]}";
+
+static struct aws_client aws;
+static struct stub recv_stub;
+
+/* A tracer exporting to the stub; batches only go when flushed (or after
+ * a minute). */
+static struct stream_trace *
+trace_to_stub(void)
+{
+    struct stream_trace *st = NULL;
+    char url[64];
+
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d", recv_stub.port);
+    setenv("OTEL_EXPORTER_OTLP_ENDPOINT", url, 1);
+    setenv("OTEL_BSP_SCHEDULE_DELAY", "60000", 1);
+    setenv("OTEL_SERVICE_NAME", "stream-test", 1);
+    assert_int_equal(stream_trace_new(&st), CR_OK);
+    assert_non_null(st);
+    return st;
+}
+
+/* The spans of the stub's last request. */
+static json_t *
+posted_spans(json_t **doc)
+{
+    *doc = json_loads(stub_body(&recv_stub), 0, NULL);
+    assert_non_null(*doc);
+    return json_object_get(json_array_get(json_object_get(json_array_get(
+        json_object_get(*doc, "resourceSpans"), 0), "scopeSpans"), 0), "spans");
+}
+
+static const char *
+attr_str(json_t *span, const char *key)
+{
+    json_t *a;
+    size_t i;
+
+    json_array_foreach(json_object_get(span, "attributes"), i, a)
+        if (strcmp(json_string_value(json_object_get(a, "key")), key) == 0)
+            return json_string_value(json_object_get(
+                json_object_get(a, "value"), "stringValue"));
+    return NULL;
+}
+
+static const char *
+str_of(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static void
+test_off(void **state)
+{
+    struct stream_trace *st = (void *)1;
+
+    (void)state;
+    unsetenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+    unsetenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+    assert_int_equal(stream_trace_new(&st), CR_OK);
+    assert_null(st);
+    /* Every call takes the NULL of tracing off. */
+    stream_trace_poll_begin(NULL, "t", "s");
+    stream_trace_record_begin(NULL, NULL, "t");
+    stream_trace_record_end(NULL, CR_OK, NULL);
+    stream_trace_batch_end(NULL, 0, 0, NULL);
+    stream_trace_flush(NULL);
+    assert_null(obs_current);
+}
+
+/* The invocation's spans reach the receiver before the handler returns,
+ * that is before the runtime answers: nothing waits here. */
+static void
+test_lambda_flushes_before_answer(void **state)
+{
+    struct lambda_runtime rt = { 0 };
+    struct lambda_invocation inv;
+    struct stream_handler h;
+    struct stream_trace *st = trace_to_stub();
+    const char *type = "Runtime.HandlerError";
+    char *answer = NULL;
+    json_t *doc, *spans, *root, *s;
+    const char *root_id;
+    size_t i;
+
+    (void)state;
+    lambda_invocation_init(&inv);
+    snprintf(inv.request_id, sizeof(inv.request_id), "req-7");
+    rt.current = &inv;
+    st->function = "cruddur-messaging-stream";
+    st->lambda = &rt;
+    stream_handler_init(&h, &aws, "cruddur-messages");
+    h.trace = st;
+    assert_int_equal(stub_served(&recv_stub), 0);
+    assert_int_equal(stream_lambda_handle(&h, batch_event, strlen(batch_event),
+                                          &answer, &type), CR_OK);
+    assert_int_equal(stub_served(&recv_stub), 1);
+    assert_null(obs_current);
+    assert_null(strstr(stub_body(&recv_stub), "secret words"));
+    spans = posted_spans(&doc);
+    assert_int_equal(json_array_size(spans), 4);
+    root = json_array_get(spans, 3);        /* queued last, when it ended */
+    assert_string_equal(str_of(root, "name"), "cruddur-messaging-stream");
+    assert_int_equal(json_integer_value(json_object_get(root, "kind")), 2);
+    assert_null(json_object_get(root, "parentSpanId"));
+    assert_string_equal(attr_str(root, "faas.trigger"), "datasource");
+    assert_string_equal(attr_str(root, "faas.invocation_id"), "req-7");
+    /* One record of three failed: the batch is an error, reported back. */
+    assert_int_equal(json_integer_value(json_object_get(
+        json_object_get(root, "status"), "code")), 2);
+    root_id = str_of(root, "spanId");
+    for (i = 0; i < 3; i++) {
+        s = json_array_get(spans, i);
+        assert_int_equal(json_integer_value(json_object_get(s, "kind")), 5);
+        assert_string_equal(str_of(s, "parentSpanId"), root_id);
+        assert_string_equal(str_of(s, "traceId"), str_of(root, "traceId"));
+        assert_string_equal(str_of(s, "name"), "process cruddur-messages");
+        assert_string_equal(attr_str(s, "messaging.destination.name"),
+                            "cruddur-messages");
+    }
+    s = json_array_get(spans, 0);
+    assert_string_equal(attr_str(s, "messaging.message.id"), "100");
+    assert_string_equal(attr_str(s, "cruddur.stream.event_name"), "REMOVE");
+    assert_string_equal(attr_str(s, "faas.document.operation"), "delete");
+    assert_int_equal(json_object_size(json_object_get(s, "status")), 0);
+    s = json_array_get(spans, 2);
+    assert_string_equal(attr_str(s, "messaging.message.id"), "300");
+    assert_string_equal(attr_str(s, "faas.document.operation"), "insert");
+    assert_int_equal(json_integer_value(json_object_get(
+        json_object_get(s, "status"), "code")), 2);
+    assert_string_equal(str_of(json_array_get(json_object_get(s, "events"), 0),
+                               "name"), "exception");
+    json_decref(doc);
+    free(answer);
+    lambda_invocation_free(&inv);
+    stream_trace_free(st);
+}
+
+/* The poller's batch: CONSUMER, its shard; a DynamoDB call made while a
+ * record is handled is a client span of the record's, with the API's
+ * attributes and its retry at the retry's time. */
+static void
+test_poll_batch_and_calls(void **state)
+{
+    struct stream_trace *st = trace_to_stub();
+    json_t *rec = json_loads(batch_event, 0, NULL), *doc, *spans, *call, *ev;
+    json_t *record, *root;
+    int64_t t0 = obs_now_ns(), retry[1];
+    char when[24];
+    int before = stub_served(&recv_stub);
+
+    (void)state;
+    assert_non_null(rec);
+    stream_trace_poll_begin(st, "cruddur-messages", "shardId-0001");
+    assert_non_null(obs_current);
+    stream_trace_record_begin(st, json_array_get(json_object_get(rec, "Records"),
+                                                 2), "cruddur-messages");
+    retry[0] = t0 + 1000;
+    obs_call_end_retried(OBS_DDB, "Query", "cruddur-messages", 2, retry, t0,
+                         NULL);
+    stream_trace_record_end(st, CR_OK, NULL);
+    stream_trace_batch_end(st, 1, 0, NULL);
+    assert_null(obs_current);
+    stream_trace_flush(st);
+    assert_int_equal(stub_served(&recv_stub), before + 1);
+    spans = posted_spans(&doc);
+    assert_int_equal(json_array_size(spans), 3);
+    record = json_array_get(spans, 0);
+    call = json_array_get(spans, 1);
+    root = json_array_get(spans, 2);
+    assert_string_equal(str_of(root, "name"), "process cruddur-messages");
+    assert_int_equal(json_integer_value(json_object_get(root, "kind")), 5);
+    assert_string_equal(attr_str(root, "messaging.destination.partition.id"),
+                        "shardId-0001");
+    assert_string_equal(attr_str(root, "messaging.system"),
+                        "aws_dynamodb_streams");
+    assert_string_equal(str_of(record, "parentSpanId"), str_of(root, "spanId"));
+    assert_string_equal(str_of(call, "parentSpanId"), str_of(record, "spanId"));
+    assert_int_equal(json_integer_value(json_object_get(call, "kind")), 3);
+    assert_string_equal(str_of(call, "name"), "DynamoDB.Query");
+    assert_string_equal(attr_str(call, "rpc.system"), "aws-api");
+    assert_string_equal(attr_str(call, "rpc.service"), "DynamoDB");
+    assert_string_equal(attr_str(call, "rpc.method"), "Query");
+    ev = json_array_get(json_object_get(call, "events"), 0);
+    assert_string_equal(str_of(ev, "name"), "retry");
+    snprintf(when, sizeof(when), "%lld", (long long)retry[0]);
+    assert_string_equal(str_of(ev, "timeUnixNano"), when);
+    assert_string_not_equal(str_of(ev, "timeUnixNano"),
+                            str_of(call, "endTimeUnixNano"));
+    json_decref(doc);
+    json_decref(rec);
+    stream_trace_free(st);
+}
+
+/* The recorder: retry i's event at retry_ns[i]; past what was kept (or
+ * with no times), at the call's end. */
+static void
+test_retry_event_times(void **state)
+{
+    static const int64_t when[2] = { 1767323045000000100LL,
+                                     1767323045000000200LL };
+    struct obs_call c = { OBS_DDB, "PutItem", "t", 1767323045000000000LL,
+                          1767323045000000900LL, 4, when, NULL };
+    struct reqid_rng rng;
+    struct trace_req *tr = calloc(1, sizeof(*tr));
+    struct buf b;
+    json_t *j, *ev;
+    char *res = NULL;
+
+    (void)state;
+    assert_non_null(tr);
+    reqid_rng_seed(&rng);
+    tr->rng = &rng;
+    tr->sampled = 1;
+    tr->nspans = 1;
+    c.attempts = 3;
+    trace_req_call(tr, &c);
+    assert_int_equal(tr->spans[1].retries, 2);
+    assert_true(tr->spans[1].retry_ns[0] == when[0]);
+    assert_true(tr->spans[1].retry_ns[1] == when[1]);
+    c.retry_ns = NULL;
+    trace_req_call(tr, &c);
+    assert_int_equal(otlp_resource_json("x", NULL, &res), CR_OK);
+    buf_init(&b, 0);
+    assert_int_equal(otlp_encode(&b, res, &tr->spans[1], 2), CR_OK);
+    j = json_loads(b.data, 0, NULL);
+    assert_non_null(j);
+    ev = json_object_get(json_array_get(json_object_get(json_array_get(
+        json_object_get(json_array_get(json_object_get(j, "resourceSpans"), 0),
+                        "scopeSpans"), 0), "spans"), 0), "events");
+    assert_int_equal(json_array_size(ev), 2);
+    assert_string_equal(str_of(json_array_get(ev, 0), "timeUnixNano"),
+                        "1767323045000000100");
+    assert_string_equal(str_of(json_array_get(ev, 1), "timeUnixNano"),
+                        "1767323045000000200");
+    ev = json_object_get(json_array_get(json_object_get(json_array_get(
+        json_object_get(json_array_get(json_object_get(j, "resourceSpans"), 0),
+                        "scopeSpans"), 0), "spans"), 1), "events");
+    assert_string_equal(str_of(json_array_get(ev, 1), "timeUnixNano"),
+                        "1767323045000000900");
+    json_decref(j);
+    buf_free(&b);
+    free(res);
+    free(tr);
+}
+
+struct seen_call {
+    int n, attempts;
+    int64_t start_ns, end_ns, retry_ns;
+};
+
+static void
+seen_call(void *arg, const struct obs_call *c)
+{
+    struct seen_call *s = arg;
+
+    s->n++;
+    s->attempts = c->attempts;
+    s->start_ns = c->start_ns;
+    s->end_ns = c->end_ns;
+    s->retry_ns = c->retry_ns ? c->retry_ns[0] : 0;
+}
+
+/* The AWS client notes when a retry goes out: after the backoff (at least
+ * half of base_delay_ms), before the call ends; not at its end. */
+static void
+test_client_retry_time(void **state)
+{
+    static const struct stub_reply replies[] = {
+        { 500, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+               "InternalServerError\",\"message\":\"x\"}" },
+        { 200, "{\"Count\":0,\"Items\":[]}" },
+    };
+    struct seen_call seen = { 0 };
+    struct obs_request obs = { .on_call = seen_call, .arg = &seen };
+    struct aws_client c;
+    struct aws_env env;
+    struct stub ddb;
+    json_t *req = json_pack("{s:s}", "TableName", "cruddur-messages"), *resp;
+    char url[64];
+
+    (void)state;
+    assert_int_equal(stub_start(&ddb, replies, 2), 0);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d", ddb.port);
+    setenv("AWS_ENDPOINT_URL", url, 1);
+    assert_int_equal(aws_env_load(&env, 0), CR_OK);
+    assert_int_equal(aws_client_init(&c, &env), CR_OK);
+    c.base_delay_ms = 80;
+    obs_current = &obs;
+    assert_int_equal(aws_call(&c, AWS_DYNAMODB, "Query", req, &resp, NULL),
+                     CR_OK);
+    obs_current = NULL;
+    assert_int_equal(seen.n, 1);
+    assert_int_equal(seen.attempts, 2);
+    assert_true(seen.retry_ns - seen.start_ns >= 40 * 1000000LL);
+    assert_true(seen.retry_ns < seen.end_ns);
+    assert_int_equal(stub_served(&ddb), 2);
+    json_decref(resp);
+    json_decref(req);
+    aws_client_free(&c);
+    stub_stop(&ddb);
+    unsetenv("AWS_ENDPOINT_URL");
+}
+
+static int
+setup(void **state)
+{
+    static const struct stub_reply ok[] = { { 200, "{}" } };
+    struct aws_env env;
+
+    (void)state;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
+    setenv("AWS_ACCESS_KEY_ID", "x", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "y", 1);
+    if (aws_env_load(&env, 1) || aws_client_init(&aws, &env))
+        return -1;
+    return stub_start(&recv_stub, ok, 1);
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    stub_stop(&recv_stub);
+    aws_client_free(&aws);
+    curl_global_cleanup();
+    return 0;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_off),
+        cmocka_unit_test(test_lambda_flushes_before_answer),
+        cmocka_unit_test(test_poll_batch_and_calls),
+        cmocka_unit_test(test_retry_event_times),
+        cmocka_unit_test(test_client_retry_time),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
