@@ -131,11 +131,12 @@ out:
 }
 
 /* One attempt, within deadline d. *retry says whether another attempt may
- * succeed; CR_TIMEOUT when no answer came in time (err says so too). */
+ * succeed; CR_TIMEOUT when no answer came in time (err says so too);
+ * *sent is set when no answer came to a request that went out. */
 static cr_code
 aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
               const char *body, json_t **response, struct aws_error *err,
-              int *retry, cr_deadline d)
+              int *retry, int *sent, cr_deadline d)
 {
     long left = deadline_left_ms(d, c->timeout_ms);
     long most = left < c->timeout_ms ? left : c->timeout_ms;
@@ -176,6 +177,7 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     rc = httpc_perform(c->curl, &req, &status, &out, &why);
     if (rc == CR_BACKEND || rc == CR_TIMEOUT) {  /* no answer */
         *retry = 1;
+        *sent |= httpc_request_sent(c->curl);
         snprintf(err->message, sizeof(err->message), "%s", why);
         if (rc == CR_BACKEND)
             rc = aws_error_code(err, svc);
@@ -214,6 +216,24 @@ aws_backoff(struct aws_client *c, int attempt, cr_deadline d)
     return 1;
 }
 
+/* The DynamoDB calls that write: after one was sent and got no answer,
+ * its outcome is unknown. */
+static int
+aws_write_target(enum aws_service svc, const char *target)
+{
+    static const char *const writes[] = {
+        "PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems",
+        "BatchWriteItem",
+    };
+    size_t i;
+
+    for (i = 0; svc == AWS_DYNAMODB && i < sizeof(writes) / sizeof(*writes);
+         i++)
+        if (strcmp(target, writes[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* How a call ended, for the service's breaker. */
 static enum breaker_outcome
 aws_outcome(cr_code rc, const struct aws_error *err)
@@ -233,7 +253,7 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     cr_deadline d = breaker_deadline(b, c->deadline);
     struct aws_error local;
     char *body, why[AWS_ERR_TYPE_SIZE + AWS_ERR_MESSAGE_SIZE + 64];
-    int attempt = 0, retry = 0;
+    int attempt = 0, retry = 0, sent = 0;
     int64_t start_ns = obs_now_ns();
     cr_code rc = CR_NOMEM;
 
@@ -260,7 +280,8 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     for (attempt = 0; attempt < c->max_tries; attempt++) {
         if (attempt > 0 && !aws_backoff(c, attempt, d))
             break;
-        rc = aws_call_once(c, svc, target, body, response, err, &retry, d);
+        rc = aws_call_once(c, svc, target, body, response, err, &retry,
+                           &sent, d);
         if (rc == CR_OK || !retry)
             break;
     }
@@ -268,6 +289,12 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     breaker_done(b, start, aws_outcome(rc, err));
     if (rc == CR_TIMEOUT)
         rc = aws_error_code(err, svc);      /* status 0: unavailable */
+    /* A write that went out unanswered and was never settled by a later
+     * answer may have landed: not "unavailable". A lost condition after
+     * it stays CR_CONFLICT, flagged: the writer knows what it asked. */
+    err->sent_unanswered = sent;
+    if (sent && rc && rc != CR_CONFLICT && aws_write_target(svc, target))
+        rc = CR_OUTCOME_UNKNOWN;
 out:
     if (rc)
         snprintf(err->target, sizeof(err->target), "%s", target);
