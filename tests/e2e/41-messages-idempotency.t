@@ -16,6 +16,7 @@ use JSON::PP;
 use POSIX ();
 use CruddurTest;
 use CruddurHard qw(wait_until);
+use CruddurOpenAPI;
 
 my $json = JSON::PP->new->canonical;
 my $other_client = "$FindBin::Bin/lib/ddb-other-client.py";
@@ -24,10 +25,17 @@ my $tag = "idem-msg-$$";
 my $stream_log = "$ENV{CRUDDUR_STATE}/stream.log";
 my $log_from = -s $stream_log // 0;
 
+my @answers;   # each post's answer, checked against the OpenAPI document
 sub post {
     my ($who, $key, %body) = @_;
-    return api(POST => '/api/messages', token => $who,
-               headers => { 'Idempotency-Key' => $key }, json => \%body);
+    my $r = api(POST => '/api/messages', token => $who,
+                headers => { 'Idempotency-Key' => $key }, json => \%body);
+    my %h = map { $_ => ref $r->{headers}{$_} ? join(', ', @{ $r->{headers}{$_} }) : $r->{headers}{$_} }
+            keys %{ $r->{headers} };
+    push @answers, { name => 'post ' . (@answers + 1), method => 'POST', path => '/api/messages',
+                     status => $r->{status}, headers => \%h, body => $r->{content} // '',
+                     request => $json->encode(\%body) };
+    return $r;
 }
 # How many messages of the caller's conversation group carry text.
 sub stored {
@@ -154,5 +162,10 @@ subtest 'the stream processor passes over the key items' => sub {
     my @lines = grep { /IDEM#|failed|skipped|warn/i } <$fh>;
     is scalar(@lines), 0, 'no warning, no failure' or diag @lines;
 };
+
+my $checked = openapi_check(\@answers);
+my @off = grep { @{ $checked->{ $_->{name} } // ['not checked'] } } @answers;
+is scalar(@off), 0, scalar(@answers) . ' answers (200, 400, 422) as the OpenAPI document says'
+    or diag join "\n", map { "$_->{status} $_->{body}: @{ $checked->{ $_->{name} } // [] }" } @off;
 
 done_testing;
