@@ -171,6 +171,7 @@ msg_req_put_message_groups(const char *table,
                            const struct msg_group_row *groups, size_t n,
                            const struct msg_row *m, json_t **req)
 {
+    *req = NULL;
     if (n == 0)
         return CR_INVALID;
     return msg_req_transact_put(table, groups, n, m, NULL, 0, req);
