@@ -228,7 +228,6 @@ cr_code
 msg_idem_from_item(json_t *item, struct msg_idem *k)
 {
     const char *at;
-    char *end;
     cr_code rc;
 
     memset(k, 0, sizeof(*k));
@@ -243,10 +242,12 @@ msg_idem_from_item(json_t *item, struct msg_idem *k)
     at = json_string_value(json_object_get(json_object_get(item,
                                                            "expires_at"),
                                            "N"));
-    if (at == NULL || k->key[0] == '\0' || k->request[0] == '\0')
+    /* Epoch seconds as we write them: digits only, no more than fit. */
+    if (at == NULL || k->key[0] == '\0' || k->request[0] == '\0' ||
+        at[0] == '\0' || strlen(at) > 18 || at[strspn(at, "0123456789")])
         return CR_INVALID;
-    k->expires_at = strtoll(at, &end, 10);
-    return *end == '\0' && end != at ? CR_OK : CR_INVALID;
+    k->expires_at = strtoll(at, NULL, 10);
+    return CR_OK;
 }
 
 /* At most 64 bytes of attribute name's string, printable ASCII only
