@@ -1,10 +1,13 @@
 /* create_activity.c - POST /api/activities {"message", "ttl"}: a new
  * activity by the caller (never by whoever the body names). With an
  * Idempotency-Key header, a retry of the same caller's post with the same
- * key answers what the first one answered instead of posting again. */
+ * key answers what the first one answered instead of posting again
+ * (services/idempotency.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/idempotency.h"
 #include "services/input.h"
 #include "services/services.h"
 
@@ -29,64 +32,75 @@ create_activity_interval(const char *ttl)
     return NULL;
 }
 
-/* 1..128 printable ASCII characters, as in an HTTP header. */
-static int
-create_activity_key_valid(const char *key)
-{
-    size_t n = strlen(key);
-
-    if (n == 0 || n > 128)
-        return 0;
-    for (; *key; key++)
-        if (*key < 0x21 || *key > 0x7e)
-            return 0;
-    return 1;
-}
-
-/* The answer kept under the caller's key, if any: 200 with it. */
+/* The answer kept under the caller's live key, if any (idem_answer_kept):
+ * *answered then. */
 static cr_code
 create_activity_replay(struct app *app, struct http_request *req,
-                       struct http_response *res, int *answered)
+                       struct http_response *res, const char *fp,
+                       int *answered)
 {
     const char *params[2] = { req->caller.uuid, req->idempotency_key };
-    char *json = NULL;
+    PGresult *r = NULL;
     cr_code rc;
 
     *answered = 0;
-    rc = db_fetch_text(app->db, DBQ_idempotent_answer, 2, params, &json);
-    if (rc == CR_OK && json != NULL) {
-        http_raw(res, 200, json);
+    rc = db_run(app->db, DBQ_idempotent_answer, 2, params, &r);
+    if (rc == CR_OK && PQntuples(r) > 0) {
+        rc = idem_answer_kept(res, PQgetvalue(r, 0, 0), fp,
+                              PQgetvalue(r, 0, 1));
         *answered = 1;
     }
+    PQclear(r);
     return rc;
 }
 
-/* Posts once per key: the activity and its answer in one statement; a
- * twin that won the race (the key exists now) is answered as a replay. */
+/* Deletes the caller's key if it expired, and a few other expired keys. */
+static cr_code
+create_activity_expire(struct app *app, struct http_request *req)
+{
+    const char *params[2] = { req->caller.uuid, req->idempotency_key };
+    PGresult *r = NULL;
+    cr_code rc = db_run(app->db, DBQ_idempotency_expire, 2, params, &r);
+
+    PQclear(r);
+    return rc;
+}
+
+/* Posts once per key: the activity and its answer in one statement, after
+ * the caller's expired key (and a few others) are gone; a twin that won
+ * the race (the key exists now) is answered as a replay. */
 static void
 create_activity_keyed(struct app *app, struct http_request *req,
-                      struct http_response *res, const char *const *post)
+                      struct http_response *res, const char *const *post,
+                      const char *ttl)
 {
-    const char *params[4] = { post[0], post[1], post[2],
-                              req->idempotency_key };
+    const char *parts[3] = { "activities", post[1], ttl };
+    char fp[IDEM_FINGERPRINT_SIZE], secs[16];
+    const char *params[6] = { post[0], post[1], post[2],
+                              req->idempotency_key, fp, secs };
     char *json = NULL;
     int answered;
     cr_code rc;
 
     http_error(res, 400, "idempotency_key_invalid");
-    if (!create_activity_key_valid(req->idempotency_key))
+    if (!idem_key_valid(req->idempotency_key))
         goto out;
-    rc = create_activity_replay(app, req, res, &answered);
+    snprintf(secs, sizeof(secs), "%d", IDEM_TTL_S);
+    if ((rc = idem_fingerprint(parts, 3, fp)) == CR_OK)
+        rc = create_activity_replay(app, req, res, fp, &answered);
+    if (rc == CR_OK && !answered)
+        rc = create_activity_expire(app, req);
     if (rc == CR_OK && !answered) {
-        rc = db_fetch_text(app->db, DBQ_create_activity_keyed, 4, params,
+        rc = db_fetch_text(app->db, DBQ_create_activity_keyed, 6, params,
                            &json);
         if (rc == CR_OK && json == NULL)
             rc = CR_INTERNAL;           /* an insert always answers a row */
         else if (rc == CR_OK)
             http_raw(res, 200, json);
         else if (rc == CR_CONFLICT &&
-                 (rc = create_activity_replay(app, req, res, &answered)) ==
-                     CR_OK && !answered)
+                 (rc = create_activity_replay(app, req, res, fp,
+                                              &answered)) == CR_OK &&
+                 !answered)
             rc = CR_CONFLICT;           /* not the key: the caller is gone */
     }
     if (rc == CR_CONFLICT)
@@ -116,7 +130,7 @@ service_create_activity(struct app *app, struct http_request *req,
     params[1] = message;
     params[2] = create_activity_interval(ttl);
     if (req->idempotency_key != NULL)
-        create_activity_keyed(app, req, res, params);
+        create_activity_keyed(app, req, res, params, ttl);
     else
         service_answer_activities(app, res, DBQ_create_activity, 3, params,
                                   ROWS_ONE, NULL);

@@ -8,9 +8,14 @@
  * by another client) gets the other's row in the same transaction as the
  * message, named from PostgreSQL, so nobody's messages go unseen.
  * No write overwrites a row: a key taken in the same microsecond is tried
- * again one microsecond later, a bounded number of times. */
+ * again one microsecond later, a bounded number of times.
+ * With an Idempotency-Key header (services/idempotency.h) the answer is
+ * kept in a key item written in the message's transaction, and a retry
+ * answers it instead of posting again. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/core/utf8.h"
 #include "app/core/uuid.h"
@@ -18,6 +23,7 @@
 #include "aws/messages/msg_key.h"
 #include "aws/messages/msg_req.h"
 #include "aws/messages/msg_store.h"
+#include "services/idempotency.h"
 #include "services/input.h"
 #include "services/message_entry.h"
 #include "services/message_participant.h"
@@ -52,11 +58,13 @@ create_message_rows_add(struct create_message_rows *r,
     r->other[r->n++] = other;
 }
 
-/* One write attempt: m alone, or m with its rows in one transaction, each
- * row at the message's time and conditioned on its absence. */
+/* One write attempt: m alone, or m with its rows and key k (NULL: none)
+ * in one transaction, each row at the message's time and conditioned on
+ * its absence. */
 static cr_code
 create_message_write(struct app *app, const struct create_message_rows *r,
-                     const struct msg_row *m, struct aws_error *err)
+                     const struct msg_row *m, const struct msg_idem *k,
+                     struct aws_error *err)
 {
     struct msg_group_row g[2];
     json_t *q = NULL, *resp = NULL;
@@ -66,30 +74,83 @@ create_message_write(struct app *app, const struct create_message_rows *r,
     for (i = 0; rc == CR_OK && i < r->n; i++)
         rc = msg_group_row_new(&g[i], r->owner[i], r->other[i], m->group_uuid,
                                m->sk, m->message);
-    if (rc == CR_OK && r->n == 0)
+    if (rc == CR_OK && k)
+        rc = msg_req_put_message_keyed(app->cfg.aws.table, g, r->n, m, k,
+                                       time(NULL), &q);
+    else if (rc == CR_OK && r->n == 0)
         rc = msg_req_put_message(app->cfg.aws.table, m, &q);
     else if (rc == CR_OK)
         rc = msg_req_put_message_groups(app->cfg.aws.table, g, r->n, m, &q);
     if (rc == CR_OK)
-        rc = msg_store_call(&app->aws, r->n ? "TransactWriteItems" : "PutItem",
-                            q, &resp, err);
+        rc = msg_store_call(&app->aws,
+                            r->n || k ? "TransactWriteItems" : "PutItem", q,
+                            &resp, err);
     json_decref(q);
     json_decref(resp);
     return rc;
 }
 
-/* Writes m with its rows, moving its time on after a collision. */
+/* The answer to a post as sent (a new string, NULL when out of memory):
+ * the new message and its group for a message into a conversation, the
+ * group alone for a start. */
+static char *
+create_message_answer(const struct msg_row *m, int start)
+{
+    json_t *a;
+    char *text;
+
+    if (start)
+        a = json_pack("{s:s}", "message_group_uuid", m->group_uuid);
+    else
+        a = message_entry_json(m->message_uuid, m->user_display_name,
+                               m->user_handle, m->message, m->sk);
+    if (a && !start && json_object_set_new(a, "message_group_uuid",
+                                           json_string(m->group_uuid))) {
+        json_decref(a);
+        a = NULL;
+    }
+    text = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    return text;
+}
+
+/* Whether key k's Put, the transaction's last, lost its condition. */
+static int
+create_message_key_lost(const struct create_message_rows *r,
+                        const struct aws_error *err)
+{
+    int last = (int)r->n + 1;
+
+    return err->nreasons == last + 1 &&
+           strcmp(err->reasons[last], "ConditionalCheckFailed") == 0;
+}
+
+/* Writes m with its rows and key k (NULL: none), moving its time on after
+ * a collision; *answer (free() it) is what the post answers, kept in k.
+ * CR_CONFLICT: k was taken (a twin's, or this post's own first attempt,
+ * sent unanswered), its holder answers. CR_OUTCOME_UNKNOWN: an attempt
+ * went unanswered, and what a later one collided with may be its row. */
 static cr_code
 create_message_store(struct app *app, const struct create_message_rows *r,
-                     struct msg_row *m, struct aws_error *err)
+                     struct msg_row *m, struct msg_idem *k, int start,
+                     char **answer, struct aws_error *err)
 {
     cr_code rc;
     int tries;
 
     for (tries = 1;; tries++) {
-        rc = create_message_write(app, r, m, err);
+        free(*answer);
+        if ((*answer = create_message_answer(m, start)) == NULL)
+            return CR_NOMEM;
+        if (k)
+            k->response = *answer;
+        rc = create_message_write(app, r, m, k, err);
         if (rc != CR_CONFLICT)
             return rc;
+        if (k && (create_message_key_lost(r, err) || err->sent_unanswered))
+            return CR_CONFLICT;
+        if (err->sent_unanswered)
+            return CR_OUTCOME_UNKNOWN;
         if (tries == MESSAGE_WRITE_TRIES)
             break;
         if ((rc = msg_time_advance(m->sk)))
@@ -131,6 +192,86 @@ create_message_heal(struct app *app, const struct user *caller,
     return CR_OK;
 }
 
+/* The answer kept under the caller's live key k, if any
+ * (idem_answer_kept; an item not ours is another post's): *answered. */
+static cr_code
+create_message_replay(struct app *app, struct http_response *res,
+                      const struct msg_idem *k, int *answered,
+                      struct aws_error *err)
+{
+    struct msg_idem kept;
+    json_t *item = NULL;
+    cr_code rc;
+
+    *answered = 0;
+    rc = msg_store_get_idem(&app->aws, app->cfg.aws.table, k->owner_uuid,
+                            k->key, time(NULL), &item, &kept, err);
+    if (rc == CR_OK)
+        rc = idem_answer_kept(res, kept.request, k->request, kept.response);
+    else if (rc == CR_INVALID)
+        http_error(res, 422, "idempotency_key_reused");
+    *answered = rc == CR_OK || rc == CR_INVALID;
+    json_decref(item);
+    return rc == CR_NOT_FOUND || rc == CR_INVALID ? CR_OK : rc;
+}
+
+/* With an Idempotency-Key: checks it (400), fills k for the post of the n
+ * parts, and answers a key the caller used already. 1 when the post goes
+ * on (*use: k, or NULL without a key), 0 when res holds the answer. */
+static int
+create_message_key(struct app *app, struct http_request *req,
+                   struct http_response *res, const char *const *parts,
+                   size_t n, struct msg_idem *k, struct msg_idem **use)
+{
+    struct aws_error err = { 0 };
+    int answered = 0;
+    cr_code rc;
+
+    *use = NULL;
+    if (req->idempotency_key == NULL)
+        return 1;
+    if (!idem_key_valid(req->idempotency_key)) {
+        http_error(res, 400, "idempotency_key_invalid");
+        return 0;
+    }
+    memset(k, 0, sizeof(*k));
+    snprintf(k->owner_uuid, sizeof(k->owner_uuid), "%s", req->caller.uuid);
+    snprintf(k->key, sizeof(k->key), "%s", req->idempotency_key);
+    k->expires_at = (int64_t)time(NULL) + IDEM_TTL_S;
+    rc = idem_fingerprint(parts, n, k->request);
+    if (rc == CR_OK)
+        rc = create_message_replay(app, res, k, &answered, &err);
+    if (rc)
+        service_fail_aws(res, "create_message", rc, &err);
+    *use = k;
+    return rc == CR_OK && !answered;
+}
+
+/* Stores m with its rows and key k (NULL: none) and answers the post; a
+ * key found taken answers as its holder did. */
+static void
+create_message_finish(struct app *app, struct http_response *res,
+                      const struct create_message_rows *r, struct msg_row *m,
+                      struct msg_idem *k, int start, struct aws_error *err)
+{
+    char *answer = NULL;
+    int answered = 0;
+    cr_code rc;
+
+    rc = create_message_store(app, r, m, k, start, &answer, err);
+    if (rc == CR_CONFLICT && k &&
+        (rc = create_message_replay(app, res, k, &answered, err)) == CR_OK &&
+        !answered)
+        rc = CR_OUTCOME_UNKNOWN;    /* lost to a key no longer there */
+    if (rc == CR_OK && !answered) {
+        http_raw(res, 200, answer);
+        answer = NULL;
+    } else if (rc) {
+        service_fail_aws(res, "create_message", rc, err);
+    }
+    free(answer);
+}
+
 /* {"message", "message_group_uuid"}. */
 static void
 create_message_add(struct app *app, struct http_request *req,
@@ -140,16 +281,19 @@ create_message_add(struct app *app, struct http_request *req,
     struct create_message_rows rows = { { 0 }, { 0 }, 0 };
     struct message_conversation conv;
     struct aws_error err = { 0 };
+    struct msg_idem key, *k;
     struct user other;
     struct msg_row m;
-    json_t *answer;
     cr_code rc;
 
     if (g == NULL || !uuid_valid(g)) {
         http_error(res, 400, "invalid_uuid");
         return;
     }
-    if (!input_text(req, res, "message", MESSAGE_MAX_CHARS, &text))
+    if (!input_text(req, res, "message", MESSAGE_MAX_CHARS, &text) ||
+        !create_message_key(app, req, res,
+                            (const char *[]){ "messages", "group", g, text },
+                            4, &key, &k))
         return;
     rc = message_participant_check(app, req->caller.uuid, g, &conv, &err);
     if (rc == CR_NOT_FOUND) {
@@ -161,20 +305,10 @@ create_message_add(struct app *app, struct http_request *req,
                                  &rows);
     if (rc == CR_OK)
         rc = msg_row_new(&m, g, &req->caller, text, msg_time_now());
-    if (rc == CR_OK)
-        rc = create_message_store(app, &rows, &m, &err);
-    if (rc) {
+    if (rc)
         service_fail_aws(res, "create_message", rc, &err);
-        return;
-    }
-    answer = message_entry_json(m.message_uuid, m.user_display_name,
-                               m.user_handle, m.message, m.sk);
-    if (answer && json_object_set_new(answer, "message_group_uuid",
-                                      json_string(m.group_uuid))) {
-        json_decref(answer);
-        answer = NULL;
-    }
-    http_json(res, 200, answer);
+    else
+        create_message_finish(app, res, &rows, &m, k, 0, &err);
 }
 
 /* The conversation between caller and receiver, found through either's
@@ -211,6 +345,7 @@ create_message_start(struct app *app, struct http_request *req,
     char group[UUID_STR_SIZE];
     struct aws_error err = { 0 };
     struct user receiver, other;
+    struct msg_idem key, *k;
     struct msg_row m;
     int ok;
     cr_code rc;
@@ -223,7 +358,10 @@ create_message_start(struct app *app, struct http_request *req,
         http_error_add(res, 422, "user_receiver_handle_blank");
         ok = 0;
     }
-    if (!ok)
+    if (!ok ||
+        !create_message_key(app, req, res,
+                            (const char *[]){ "messages", "handle", h, text },
+                            4, &key, &k))
         return;
     rc = users_by_handle(app->db, h, &receiver);
     if (rc == CR_NOT_FOUND) {
@@ -251,13 +389,10 @@ create_message_start(struct app *app, struct http_request *req,
     }
     if (rc == CR_OK)
         rc = msg_row_new(&m, group, &req->caller, text, msg_time_now());
-    if (rc == CR_OK)
-        rc = create_message_store(app, &rows, &m, &err);
-    if (rc) {
+    if (rc)
         service_fail_aws(res, "create_message", rc, &err);
-        return;
-    }
-    http_json(res, 200, json_pack("{s:s}", "message_group_uuid", group));
+    else
+        create_message_finish(app, res, &rows, &m, k, 1, &err);
 }
 
 void

@@ -72,11 +72,18 @@ $$;
 -- A post sent with an Idempotency-Key header: the answer it got, written in
 -- the same statement as the activity, so a retry of a post whose outcome
 -- the caller never learned (503 outcome_unknown, a cut connection) gets
--- that answer instead of a second activity.
+-- that answer instead of a second activity. request is the post's
+-- fingerprint (services/idempotency.h): the same key with another post is
+-- refused. A key answers until expires_at (IDEM_TTL_S, a day, after the
+-- post); past it the key is as if never used, and keyed posts delete
+-- expired keys as they go (sql/queries/idempotency_expire.sql).
 CREATE TABLE public.idempotency_keys (
   user_uuid  uuid NOT NULL REFERENCES public.users (uuid) ON DELETE CASCADE,
   key        text NOT NULL CHECK (char_length(key) BETWEEN 1 AND 128),
+  request    text NOT NULL,
   response   text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
   PRIMARY KEY (user_uuid, key)
 );
+CREATE INDEX idempotency_keys_expires_idx ON public.idempotency_keys (expires_at);

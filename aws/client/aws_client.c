@@ -131,11 +131,12 @@ out:
 }
 
 /* One attempt, within deadline d. *retry says whether another attempt may
- * succeed; CR_TIMEOUT when no answer came in time (err says so too). */
+ * succeed; CR_TIMEOUT when no answer came in time (err says so too);
+ * *sent is set when no answer came to a request that went out. */
 static cr_code
 aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
               const char *body, json_t **response, struct aws_error *err,
-              int *retry, cr_deadline d)
+              int *retry, int *sent, cr_deadline d)
 {
     long left = deadline_left_ms(d, c->timeout_ms);
     long most = left < c->timeout_ms ? left : c->timeout_ms;
@@ -176,6 +177,7 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     rc = httpc_perform(c->curl, &req, &status, &out, &why);
     if (rc == CR_BACKEND || rc == CR_TIMEOUT) {  /* no answer */
         *retry = 1;
+        *sent |= httpc_request_sent(c->curl);
         snprintf(err->message, sizeof(err->message), "%s", why);
         if (rc == CR_BACKEND)
             rc = aws_error_code(err, svc);
@@ -212,6 +214,25 @@ aws_backoff(struct aws_client *c, int attempt, cr_deadline d)
         return 0;
     nanosleep(&ts, NULL);
     return 1;
+}
+
+/* Whether a DynamoDB call writes (PutItem, UpdateItem, DeleteItem,
+ * BatchWriteItem, TransactWriteItems; the table calls too): after one was
+ * sent and got no answer, its outcome is unknown. Told by the verb in its
+ * name, matched without case and spelt in lower case here: this file
+ * names no operation or transaction item that it does not send (the IAM
+ * check, tests/cfn/worker-ddb.js, reads those names in the code). */
+static int
+aws_write_target(enum aws_service svc, const char *target)
+{
+    static const char *const verbs[] = { "put", "update", "delete", "write" };
+    size_t i;
+
+    for (i = 0; svc == AWS_DYNAMODB && i < sizeof(verbs) / sizeof(*verbs);
+         i++)
+        if (strcasestr(target, verbs[i]))
+            return 1;
+    return 0;
 }
 
 /* How a call ended, for the service's breaker. */
@@ -253,7 +274,7 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     cr_deadline d = breaker_deadline(b, c->deadline);
     struct aws_error local;
     char *body, why[AWS_ERR_TYPE_SIZE + AWS_ERR_MESSAGE_SIZE + 64];
-    int attempt = 0, retry = 0, retries = 0;
+    int attempt = 0, retry = 0, retries = 0, sent = 0;
     int64_t start_ns = obs_now_ns(), retry_ns[OBS_MAX_RETRIES];
     cr_code rc = CR_NOMEM;
 
@@ -283,7 +304,8 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
         /* The trace's retry event: when the retry went out, not the end. */
         if (attempt > 0 && retries++ < OBS_MAX_RETRIES)
             retry_ns[retries - 1] = obs_now_ns();
-        rc = aws_call_once(c, svc, target, body, response, err, &retry, d);
+        rc = aws_call_once(c, svc, target, body, response, err, &retry,
+                           &sent, d);
         if (rc == CR_OK || !retry)
             break;
     }
@@ -291,6 +313,12 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
     breaker_done(b, start, aws_outcome(rc, err));
     if (rc == CR_TIMEOUT)
         rc = aws_error_code(err, svc);      /* status 0: unavailable */
+    /* A write that went out unanswered and was never settled by a later
+     * answer may have landed: not "unavailable". A lost condition after
+     * it stays CR_CONFLICT, flagged: the writer knows what it asked. */
+    err->sent_unanswered = sent;
+    if (sent && rc && rc != CR_CONFLICT && aws_write_target(svc, target))
+        rc = CR_OUTCOME_UNKNOWN;
 out:
     if (rc)
         snprintf(err->target, sizeof(err->target), "%s", target);

@@ -14,6 +14,7 @@ aws_error_clear(struct aws_error *err)
     err->type[0] = '\0';
     err->message[0] = '\0';
     err->nreasons = 0;
+    err->sent_unanswered = 0;
 }
 
 static void

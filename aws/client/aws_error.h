@@ -34,6 +34,10 @@ struct aws_error {
      * order of the request's items ("None" for an item that was fine). */
     int nreasons;
     char reasons[AWS_ERR_REASONS][AWS_ERR_REASON_SIZE];
+    /* Set by aws_call: an attempt's request went out and no answer came
+     * back, so a write may have landed (a later attempt's lost condition
+     * may be that write's own doing). */
+    int sent_unanswered;
 };
 
 void aws_error_clear(struct aws_error *err);

@@ -48,6 +48,16 @@ httpc_set_body(CURL *h, const struct httpc_req *r)
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 }
 
+int
+httpc_request_sent(CURL *h)
+{
+    long n = 0;
+
+    /* What libcurl wrote of this transfer's request: 0 until connected. */
+    return curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &n) == CURLE_OK &&
+           n > 0;
+}
+
 cr_code
 httpc_perform(CURL *h, const struct httpc_req *r, long *status,
               struct buf *out, const char **why)

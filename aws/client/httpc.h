@@ -36,4 +36,9 @@ struct httpc_req {
 cr_code httpc_perform(CURL *h, const struct httpc_req *r, long *status,
                       struct buf *out, const char **why);
 
+/* After httpc_perform() found no answer: 1 when the request (or a part of
+ * it) was written to a connection, so the server may have acted on it; 0
+ * when it never left (refused, no connection in time). */
+int httpc_request_sent(CURL *h);
+
 #endif

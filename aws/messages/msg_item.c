@@ -1,5 +1,6 @@
 /* msg_item.c - group and message rows to and from DynamoDB items. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/core/uuid.h"
@@ -133,14 +134,15 @@ msg_get_copy(json_t *item, const char *name, char *dst, size_t size)
 static cr_code
 msg_get_pk(json_t *item, const char *prefix, char uuid[USER_UUID_SIZE])
 {
+    size_t n = strlen(prefix);
     const char *pk;
     cr_code rc;
 
     if ((rc = msg_get(item, "pk", &pk)))
         return rc;
-    if (strncmp(pk, prefix, 4) != 0 || !uuid_valid(pk + 4))
+    if (strncmp(pk, prefix, n) != 0 || !uuid_valid(pk + n))
         return CR_INVALID;
-    strcpy(uuid, pk + 4);
+    strcpy(uuid, pk + n);
     return CR_OK;
 }
 
@@ -192,6 +194,60 @@ msg_from_item(json_t *item, struct msg_row *m)
     if ((rc = msg_check_time(m->sk)) || !uuid_valid(m->message_uuid))
         return CR_INVALID;
     return msg_check_person(m->user_uuid, m->user_display_name, m->user_handle);
+}
+
+cr_code
+msg_idem_to_item(const struct msg_idem *k, json_t **item)
+{
+    char pk[MSG_KEY_SIZE], at[24];
+    json_t *it = NULL;
+    cr_code rc;
+
+    *item = NULL;
+    if ((rc = msg_key_idem(k->owner_uuid, pk)))
+        return rc;
+    if (k->key[0] == '\0' || k->request[0] == '\0' || k->response == NULL)
+        return CR_INVALID;
+    if ((it = json_object()) == NULL)
+        return CR_NOMEM;
+    snprintf(at, sizeof(at), "%lld", (long long)k->expires_at);
+    if (json_object_set_new(it, "expires_at", json_pack("{s:s}", "N", at)))
+        rc = CR_NOMEM;
+    if (rc || (rc = msg_set(it, "pk", pk)) ||
+        (rc = msg_set(it, "sk", k->key)) ||
+        (rc = msg_set(it, "request", k->request)) ||
+        (rc = msg_set(it, "response", k->response))) {
+        json_decref(it);
+        return rc;
+    }
+    *item = it;
+    return CR_OK;
+}
+
+cr_code
+msg_idem_from_item(json_t *item, struct msg_idem *k)
+{
+    const char *at;
+    cr_code rc;
+
+    memset(k, 0, sizeof(*k));
+    if (!json_is_object(item))
+        return CR_INVALID;
+    if ((rc = msg_get_pk(item, "IDEM#", k->owner_uuid)) ||
+        (rc = msg_get_copy(item, "sk", k->key, sizeof(k->key))) ||
+        (rc = msg_get_copy(item, "request", k->request,
+                           sizeof(k->request))) ||
+        (rc = msg_get(item, "response", &k->response)))
+        return rc;
+    at = json_string_value(json_object_get(json_object_get(item,
+                                                           "expires_at"),
+                                           "N"));
+    /* Epoch seconds as we write them: digits only, no more than fit. */
+    if (at == NULL || k->key[0] == '\0' || k->request[0] == '\0' ||
+        at[0] == '\0' || strlen(at) > 18 || at[strspn(at, "0123456789")])
+        return CR_INVALID;
+    k->expires_at = strtoll(at, NULL, 10);
+    return CR_OK;
 }
 
 /* At most 64 bytes of attribute name's string, printable ASCII only

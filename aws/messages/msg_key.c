@@ -28,6 +28,12 @@ msg_key_messages(const char *group_uuid, char out[MSG_KEY_SIZE])
 }
 
 cr_code
+msg_key_idem(const char *owner_uuid, char out[MSG_KEY_SIZE])
+{
+    return msg_key("IDEM#", owner_uuid, out);
+}
+
+cr_code
 msg_conversation_uuid(const char *a, const char *b, char out[USER_UUID_SIZE])
 {
     /* The namespace of Cruddur conversations (a fixed random UUID). */

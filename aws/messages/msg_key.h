@@ -6,11 +6,13 @@
 #include "app/core/err.h"
 #include "app/db/user.h"
 
-#define MSG_KEY_SIZE    41   /* "GRP#" or "MSG#", a uuid, a NUL */
+#define MSG_KEY_SIZE    42   /* "GRP#", "MSG#" or "IDEM#", a uuid, a NUL */
 
 /* "GRP#<uuid>" / "MSG#<uuid>"; CR_INVALID when uuid is not one. */
 cr_code msg_key_group(const char *owner_uuid, char out[MSG_KEY_SIZE]);
 cr_code msg_key_messages(const char *group_uuid, char out[MSG_KEY_SIZE]);
+/* "IDEM#<uuid>": the partition of owner's idempotency keys. */
+cr_code msg_key_idem(const char *owner_uuid, char out[MSG_KEY_SIZE]);
 
 /* The group uuid of a conversation started between users a and b: the same
  * whichever of the two starts it (a version 5 UUID of the pair), so that

@@ -115,17 +115,36 @@ msg_transact_add(json_t *items, const char *op, json_t *body)
            CR_NOMEM : CR_OK;
 }
 
-cr_code
-msg_req_put_message_groups(const char *table,
-                           const struct msg_group_row *groups, size_t n,
-                           const struct msg_row *m, json_t **req)
+/* The Put of key k: where no key is, or where one expired before now
+ * (DynamoDB Local never deletes it). */
+static json_t *
+msg_put_idem(const char *table, const struct msg_idem *k, int64_t now)
+{
+    json_t *item = NULL;
+    char at[24];
+
+    if (msg_idem_to_item(k, &item))
+        return NULL;
+    snprintf(at, sizeof(at), "%lld", (long long)now);
+    return json_pack("{s:s, s:o, s:s, s:{s:{s:s}}}", "TableName", table,
+                     "Item", item, "ConditionExpression",
+                     "attribute_not_exists(pk) OR expires_at < :now",
+                     "ExpressionAttributeValues", ":now", "N", at);
+}
+
+/* The group rows, the message, then key k (when not NULL), each Put
+ * conditioned. */
+static cr_code
+msg_req_transact_put(const char *table, const struct msg_group_row *groups,
+                     size_t n, const struct msg_row *m,
+                     const struct msg_idem *k, int64_t now, json_t **req)
 {
     json_t *item = NULL, *items = NULL;
     size_t i;
     cr_code rc = CR_NOMEM;
 
     *req = NULL;
-    if (n == 0 || n > 2)
+    if (n > 2 || (n == 0 && k == NULL))
         return CR_INVALID;
     if ((items = json_array()) == NULL)
         goto out;
@@ -138,11 +157,49 @@ msg_req_put_message_groups(const char *table,
         if (rc)
             goto out;
     }
+    if (k && (rc = msg_transact_add(items, "Put", msg_put_idem(table, k, now))))
+        goto out;
     rc = msg_transact(items, req);
     items = NULL;               /* taken */
 out:
     json_decref(items);
     return rc;
+}
+
+cr_code
+msg_req_put_message_groups(const char *table,
+                           const struct msg_group_row *groups, size_t n,
+                           const struct msg_row *m, json_t **req)
+{
+    *req = NULL;
+    if (n == 0)
+        return CR_INVALID;
+    return msg_req_transact_put(table, groups, n, m, NULL, 0, req);
+}
+
+cr_code
+msg_req_put_message_keyed(const char *table,
+                          const struct msg_group_row *groups, size_t n,
+                          const struct msg_row *m, const struct msg_idem *k,
+                          int64_t now, json_t **req)
+{
+    return msg_req_transact_put(table, groups, n, m, k, now, req);
+}
+
+cr_code
+msg_req_get_idem(const char *table, const char *owner_uuid, const char *key,
+                 json_t **req)
+{
+    char pk[MSG_KEY_SIZE];
+    cr_code rc;
+
+    *req = NULL;
+    if ((rc = msg_key_idem(owner_uuid, pk)))
+        return rc;
+    *req = json_pack("{s:s, s:{s:{s:s}, s:{s:s}}, s:b}", "TableName", table,
+                     "Key", "pk", "S", pk, "sk", "S", key,
+                     "ConsistentRead", 1);
+    return *req ? CR_OK : CR_NOMEM;
 }
 
 cr_code

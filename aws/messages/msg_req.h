@@ -42,6 +42,18 @@ cr_code msg_req_put_message_groups(const char *table,
                                    const struct msg_group_row *groups,
                                    size_t n, const struct msg_row *m,
                                    json_t **req);
+/* The same with the caller's Idempotency-Key item k after the message
+ * (n may be 0 then: pattern D with a key), its Put conditioned on no key
+ * or one expired before now (epoch seconds). The key's cancellation reason
+ * is the last (index n + 1). */
+cr_code msg_req_put_message_keyed(const char *table,
+                                  const struct msg_group_row *groups,
+                                  size_t n, const struct msg_row *m,
+                                  const struct msg_idem *k, int64_t now,
+                                  json_t **req);
+/* GetItem of owner's Idempotency-Key item key, read consistently. */
+cr_code msg_req_get_idem(const char *table, const char *owner_uuid,
+                         const char *key, json_t **req);
 /* The stream processor's healing: PutItem of group row g, conditioned on
  * attribute_not_exists(pk). */
 cr_code msg_req_put_group(const char *table, const struct msg_group_row *g,

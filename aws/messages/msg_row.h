@@ -12,10 +12,18 @@
  *   message        pk MSG#<group uuid>  sk <created time>
  *                  message_uuid, message, user_uuid, user_display_name,
  *                  user_handle (of the sender)
+ *   idempotency    pk IDEM#<caller uuid>  sk <the Idempotency-Key sent>
+ *   key            request (the post's fingerprint), response (the JSON
+ *                  text its answer had), expires_at (N, epoch seconds:
+ *                  the table's TTL attribute); written in the transaction
+ *                  of the message it posted (services/idempotency.h)
  * The global secondary index message-group-sk-index (message_group_uuid,
  * sk; projection ALL) lists a conversation's group rows; message rows
- * carry no message_group_uuid, so it holds group rows only. The table's
- * stream (new images) feeds the stream processor.
+ * and keys carry no message_group_uuid, so it holds group rows only. The
+ * table's stream (new images) feeds the stream processor, which acts on
+ * MSG# rows only. DynamoDB deletes a key some time after its expires_at;
+ * DynamoDB Local never does: readers take an expired key for absent, and
+ * the write of a key is conditioned on its absence or expiry.
  *
  * Items are DynamoDB's JSON ({"pk": {"S": "..."}, ...}). */
 #ifndef CRUDDUR_MSG_ROW_H
@@ -55,6 +63,17 @@ struct msg_row {
     const char *message;                   /* not owned, as above */
 };
 
+#define MSG_IDEM_KEY_SIZE     129   /* 1..128 characters, a NUL */
+#define MSG_IDEM_REQUEST_SIZE 65
+
+struct msg_idem {
+    char owner_uuid[USER_UUID_SIZE];       /* from pk IDEM#<caller> */
+    char key[MSG_IDEM_KEY_SIZE];           /* sk */
+    char request[MSG_IDEM_REQUEST_SIZE];   /* the post's fingerprint */
+    const char *response;                  /* not owned, as above */
+    int64_t expires_at;                    /* epoch seconds */
+};
+
 /* ---- making rows (msg_row.c): the only place a row is filled ---- */
 
 /* A new message by sender in group_uuid at usec (microseconds since the
@@ -81,6 +100,10 @@ cr_code msg_to_item(const struct msg_row *m, json_t **item);
  * field is CR_INVALID. Unknown extra attributes are ignored. */
 cr_code msg_group_from_item(json_t *item, struct msg_group_row *g);
 cr_code msg_from_item(json_t *item, struct msg_row *m);
+/* The same for an idempotency key: an empty key or request, a NULL
+ * response or an expires_at that is not a number is CR_INVALID. */
+cr_code msg_idem_to_item(const struct msg_idem *k, json_t **item);
+cr_code msg_idem_from_item(json_t *item, struct msg_idem *k);
 
 /* "pk=<pk> sk=<sk>" of item for a log line: each "?" when it is not a
  * string attribute, at most 64 bytes, bytes other than printable ASCII as

@@ -19,6 +19,29 @@ msg_store_call(struct aws_client *aws, const char *target, json_t *req,
     return msg_store_code(aws_call(aws, AWS_DYNAMODB, target, req, resp, err));
 }
 
+cr_code
+msg_store_get_idem(struct aws_client *aws, const char *table,
+                   const char *owner_uuid, const char *key, int64_t now,
+                   json_t **item, struct msg_idem *k, struct aws_error *err)
+{
+    json_t *req = NULL, *resp = NULL;
+    cr_code rc;
+
+    *item = NULL;
+    if ((rc = msg_req_get_idem(table, owner_uuid, key, &req)) == CR_OK)
+        rc = msg_store_call(aws, "GetItem", req, &resp, err);
+    json_decref(req);
+    if (rc)
+        return rc;
+    *item = json_incref(json_object_get(resp, "Item"));
+    json_decref(resp);
+    if (*item == NULL)
+        return CR_NOT_FOUND;
+    if ((rc = msg_idem_from_item(*item, k)))
+        return rc;
+    return k->expires_at < now ? CR_NOT_FOUND : CR_OK;
+}
+
 /* Keeps g and the item it was read from (g->message points into it). */
 static cr_code
 msg_group_rows_add(struct msg_group_rows *r, const struct msg_group_row *g,

@@ -56,4 +56,13 @@ cr_code msg_store_find_group(struct aws_client *aws, const char *table,
                              const char *value, struct msg_group_row *out,
                              struct aws_error *err);
 
+/* owner's Idempotency-Key item key, read consistently into *k, which
+ * points into *item (json_decref() it whatever the answer). CR_NOT_FOUND
+ * when there is none or it expired before now (epoch seconds); CR_INVALID
+ * for an item that is not one of ours. */
+cr_code msg_store_get_idem(struct aws_client *aws, const char *table,
+                           const char *owner_uuid, const char *key,
+                           int64_t now, json_t **item, struct msg_idem *k,
+                           struct aws_error *err);
+
 #endif

@@ -1,5 +1,5 @@
 /* fz_ddb.h - a DynamoDB Query/Scan answer through the row readers: every
- * item of "Items" as a group row and as a message row. An item read back
+ * item of "Items" as a group row, a message row and an Idempotency-Key. An item read back
  * must write out again (msg_*_to_item) and read the same: what we accept
  * from the table we can also store. Input: the answer's JSON. */
 #ifndef CRUDDUR_FZ_DDB_H
@@ -54,10 +54,30 @@ fz_ddb_message(json_t *item)
 }
 
 static inline int
+fz_ddb_idem(json_t *item)
+{
+    struct msg_idem k, k2;
+    json_t *out = NULL;
+    int bad = 0;
+
+    if (msg_idem_from_item(item, &k) != CR_OK)
+        return 0;
+    if (msg_idem_to_item(&k, &out) != CR_OK ||
+        msg_idem_from_item(out, &k2) != CR_OK ||
+        strcmp(k.owner_uuid, k2.owner_uuid) || strcmp(k.key, k2.key) ||
+        strcmp(k.request, k2.request) || strcmp(k.response, k2.response) ||
+        k.expires_at != k2.expires_at)
+        bad = FZ_BROKEN;
+    json_decref(out);
+    return bad;
+}
+
+static inline int
 fz_ddb(const uint8_t *data, size_t size)
 {
     struct msg_group_row g;
     struct msg_row m;
+    struct msg_idem k;
     json_t *resp, *items, *item;
     size_t i;
     int bad = 0;
@@ -66,12 +86,14 @@ fz_ddb(const uint8_t *data, size_t size)
     resp = json_loadb((const char *)data, size, 0, NULL);
     if (msg_resp_items(resp, &items) == CR_OK) {
         json_array_foreach(items, i, item) {
-            /* pk is GRP# or MSG#: no item is both kinds of row. */
-            if (msg_group_from_item(item, &g) == CR_OK &&
-                msg_from_item(item, &m) == CR_OK)
+            /* pk is GRP#, MSG# or IDEM#: no item is two kinds. */
+            if ((msg_group_from_item(item, &g) == CR_OK) +
+                (msg_from_item(item, &m) == CR_OK) +
+                (msg_idem_from_item(item, &k) == CR_OK) > 1)
                 bad = FZ_BROKEN;
             bad |= fz_ddb_group(item);
             bad |= fz_ddb_message(item);
+            bad |= fz_ddb_idem(item);
         }
     } else if (items != NULL) {
         bad = FZ_BROKEN;

@@ -324,6 +324,49 @@ test_strict_rejects(void **state)
     assert_int_equal(msg_to_item(&m, &good), CR_INVALID);
 }
 
+/* The Idempotency-Key item: round trip, strictness and its GetItem (its
+ * Put is tried on DynamoDB Local: test_stream_handler.c). */
+static void
+test_idem_item(void **state)
+{
+    struct msg_idem k, back;
+    json_t *it, *req;
+
+    (void)state;
+    memset(&k, 0, sizeof(k));
+    strcpy(k.owner_uuid, U1);
+    strcpy(k.key, "retry-1");
+    strcpy(k.request, "abc123");
+    k.response = "{\"message_group_uuid\":\"" U2 "\"}";
+    k.expires_at = 1800000000;
+    assert_int_equal(msg_idem_to_item(&k, &it), CR_OK);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "pk"), "S")),
+                        "IDEM#" U1);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "expires_at"), "N")),
+                        "1800000000");
+    assert_null(json_object_get(it, "message_group_uuid"));
+    assert_int_equal(msg_idem_from_item(it, &back), CR_OK);
+    assert_string_equal(back.key, "retry-1");
+    assert_string_equal(back.request, "abc123");
+    assert_string_equal(back.response, k.response);
+    assert_true(back.expires_at == 1800000000);
+    json_object_set_new(it, "expires_at", json_pack("{s:s}", "N", "soon"));
+    assert_int_equal(msg_idem_from_item(it, &back), CR_INVALID);
+    json_object_set_new(it, "pk", json_pack("{s:s}", "S", "MSG#" U1));
+    assert_int_equal(msg_idem_from_item(it, &back), CR_INVALID);
+    json_decref(it);
+    k.request[0] = '\0';
+    assert_int_equal(msg_idem_to_item(&k, &it), CR_INVALID);
+    strcpy(k.request, "abc123");
+
+    assert_int_equal(msg_req_get_idem("t", U1, "retry-1", &req), CR_OK);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(req,
+        "Key"), "sk"), "S")), "retry-1");
+    assert_true(json_is_true(json_object_get(req, "ConsistentRead")));
+    json_decref(req);
+    assert_int_equal(msg_req_get_idem("t", "nope", "retry-1", &req), CR_INVALID);
+}
+
 static void
 test_requests(void **state)
 {
@@ -469,6 +512,7 @@ main(void)
         cmocka_unit_test(test_row_builders),
         cmocka_unit_test(test_strict_rejects),
         cmocka_unit_test(test_requests),
+        cmocka_unit_test(test_idem_item),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

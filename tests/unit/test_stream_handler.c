@@ -1,8 +1,8 @@
 /* test_stream_handler.c - the stream handler and the poller against a real
  * DynamoDB Local (tests/unit/ddb_local.h), on batches recorded from the
  * table's own stream: several records, out of order, duplicated, REMOVE,
- * a group whose rows are gone, a poisoned record, concurrent handlers, and
- * a poller restarted from its checkpoints. */
+ * a group whose rows are gone, Idempotency-Key items, a poisoned record,
+ * concurrent handlers, and a poller restarted from its checkpoints. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -352,6 +352,72 @@ test_remove_and_other_rows(void **state)
     assert_int_equal(h.moved, 0);
     assert_rows_at(&c, t0, "hello");
     json_decref(grp);
+    json_decref(recs);
+}
+
+/* A message written with an Idempotency-Key item (pattern D with a key):
+ * the key's own stream records (INSERT, and a MODIFY when an expired key
+ * is taken again) move nothing, fail nothing and are not messages; a live
+ * key refuses a second write (the transaction's last reason), an expired
+ * one does not. */
+static void
+test_idempotency_key_items(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct convo c;
+    struct msg_idem k;
+    struct msg_row m;
+    struct aws_error err;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], ik[MSG_KEY_SIZE];
+    json_t *req, *resp = NULL, *recs;
+    int64_t now = 1800000000;
+
+    (void)state;
+    NEED_DDB();
+    stream_handler_init(&h, &aws, TABLE);
+    new_convo(&c, t0);
+    memset(&k, 0, sizeof(k));
+    strcpy(k.owner_uuid, c.b);
+    strcpy(k.key, "retry-me");
+    strcpy(k.request, "f00d");
+    k.response = "{\"message_group_uuid\":\"x\"}";
+    k.expires_at = now + 60;
+    memset(&m, 0, sizeof(m));
+    next_time(t1);
+    strcpy(m.group_uuid, c.g);
+    strcpy(m.sk, t1);
+    assert_int_equal(uuid_v4(m.message_uuid), CR_OK);
+    strcpy(m.user_uuid, c.b);
+    strcpy(m.user_display_name, "Sender");
+    strcpy(m.user_handle, "sender");
+    m.message = "keyed";
+    assert_int_equal(msg_req_put_message_keyed(TABLE, NULL, 0, &m, &k, now,
+                                               &req), CR_OK);
+    json_decref(call(AWS_DYNAMODB, "TransactWriteItems", req));
+    /* The same key again, live: the key's Put (index 1) lost. */
+    next_time(m.sk);
+    assert_int_equal(msg_req_put_message_keyed(TABLE, NULL, 0, &m, &k, now,
+                                               &req), CR_OK);
+    assert_int_equal(aws_call(&aws, AWS_DYNAMODB, "TransactWriteItems", req,
+                              &resp, &err), CR_CONFLICT);
+    json_decref(req);
+    assert_int_equal(err.nreasons, 2);
+    assert_string_equal(err.reasons[0], "None");
+    assert_string_equal(err.reasons[1], "ConditionalCheckFailed");
+    /* Once it expired, the key is taken again (a new item: a write that
+     * changes nothing makes no stream record). */
+    k.expires_at = now + 121;
+    assert_int_equal(msg_req_put_message_keyed(TABLE, NULL, 0, &m, &k,
+                                               now + 61, &req), CR_OK);
+    json_decref(call(AWS_DYNAMODB, "TransactWriteItems", req));
+    msg_key_idem(c.b, ik);
+    recs = recorded(ik);
+    assert_int_equal(json_array_size(recs), 2);
+    assert_int_equal(run(&h, recs, &rep), 0);
+    stream_report_free(&rep);
+    assert_int_equal(h.moved + h.dropped + h.healed, 0);
+    assert_rows_at(&c, t0, "hello");
     json_decref(recs);
 }
 
@@ -821,6 +887,7 @@ main(void)
         cmocka_unit_test(test_out_of_order_and_duplicates),
         cmocka_unit_test(test_twin_starts_merge),
         cmocka_unit_test(test_remove_and_other_rows),
+        cmocka_unit_test(test_idempotency_key_items),
         cmocka_unit_test(test_group_rows_gone),
         cmocka_unit_test(test_half_written_heals),
         cmocka_unit_test(test_move_keeps_foreign_attributes),

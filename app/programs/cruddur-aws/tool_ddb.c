@@ -89,6 +89,25 @@ tool_table_call(struct tool *t, const char *target, json_t *req,
     return 0;
 }
 
+/* The Idempotency-Key items' expiry (aws/messages/msg_row.h): DynamoDB
+ * deletes an item some time after its expires_at. Asked again of a table
+ * that has it, DynamoDB answers a ValidationException. */
+static int
+tool_enable_ttl(struct tool *t)
+{
+    json_t *req = json_pack("{s:s, s:{s:b, s:s}}", "TableName",
+                            t->aws.env.table, "TimeToLiveSpecification",
+                            "Enabled", 1, "AttributeName", "expires_at");
+    int r = tool_table_call(t, "UpdateTimeToLive", req, CR_INVALID,
+                            "keeps its time to live as it is");
+
+    json_decref(req);
+    if (r == 0)
+        printf("table %s: items expire at their expires_at\n",
+               t->aws.env.table);
+    return r < 0;
+}
+
 static int
 tool_schema_load(struct tool *t)
 {
@@ -97,9 +116,9 @@ tool_schema_load(struct tool *t)
                             "already exists");
 
     json_decref(req);
-    if (r != 0)
-        return r < 0;
-    return tool_wait_active(t);
+    if (r < 0 || (r == 0 && tool_wait_active(t)))
+        return 1;
+    return tool_enable_ttl(t);
 }
 
 static int

@@ -11,6 +11,11 @@
 #   );
 #   fault_checks($f);   # the common assertions
 #
+#   my $f = hang_run(name => ..., request => ..., break => sub { freeze(...) },
+#                    allowed => { 503 => qr/^..._unavailable$/ });
+#       # a part frozen (SIGSTOP) and resumed by thaw(): fault_run with the
+#       # hang tests' defaults, then fault_checks and hang_checks
+#
 # Times: t_down (break called), t_back (restore returned), t_end (load
 # stopped). recovery = how long after t_back callers still saw a failure.
 package CruddurFault;
@@ -26,7 +31,7 @@ use CruddurTest;
 use CruddurLoad;
 
 our @EXPORT = qw(fault_run fault_checks fault_report freeze thaw pids_of_tree budget_s hang_checks p99
-                 worker_log_offset);
+                 worker_log_offset hang_run);
 
 sub fault_run {
     my (%o) = @_;
@@ -198,6 +203,30 @@ sub hang_checks {
                    free_p99_ms => sprintf('%.1f', $p99 * 1000), free_p99_before_ms => sprintf('%.1f', $p99_before * 1000),
                    free_failed => scalar @free_bad };
     return $f->{hang};
+}
+
+# One hang under load, judged as every hang test judges it: fault_run with
+# 4 clients, a request each every 20 ms, the part frozen for
+# CRUDDUR_HANG_SECONDS (8; `outage` overrides) and resumed by thaw(), no
+# request longer than the budget + 10 % + 1 s, recovery within 2 s; then
+# fault_checks, and hang_checks with the free requests' p99 under
+# CRUDDUR_HANG_P99_S (1 s), 503s timed from the workers' log lines written
+# since the load began. Any of fault_run's options may be given in %o.
+sub hang_run {
+    my (%o) = @_;
+    my $log_from = worker_log_offset();
+    my $f = fault_run(
+        clients      => 4,
+        pause        => 0.02,
+        outage       => $ENV{CRUDDUR_HANG_SECONDS} || 8,
+        restore      => sub { thaw() },
+        max_latency  => budget_s() * 1.1 + 1,
+        max_recovery => 2,
+        %o,
+    );
+    fault_checks($f);
+    hang_checks($f, free_p99 => $ENV{CRUDDUR_HANG_P99_S} || 1, log_from => $log_from);
+    return $f;
 }
 
 # One JSON line per fault for the README figures, when CRUDDUR_FAULT_REPORT
