@@ -14,6 +14,14 @@
 #include "aws/stream/stream_handler.h"
 #include "aws/stream/stream_lambda.h"
 
+/* The runtime's failures it goes on from, one line each. */
+static void
+bootstrap_report(void *arg, const char *detail)
+{
+    (void)arg;
+    log_line("bootstrap: lambda: %s", detail);
+}
+
 int
 main(void)
 {
@@ -27,6 +35,7 @@ main(void)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
     if (lambda_runtime_init(&rt, env_get("AWS_LAMBDA_RUNTIME_API"))) {
+        log_line("bootstrap: %s", rt.error);
         curl_global_cleanup();
         return 1;
     }
@@ -44,8 +53,10 @@ main(void)
     }
     stream_handler_init(&h, &aws, aws.env.table);
     log_line("bootstrap: table %s, region %s", aws.env.table, aws.env.region);
+    rt.report = bootstrap_report;
     rc = lambda_runtime_run(&rt, stream_lambda_handle, &h, 0);
-    log_line("bootstrap: the Runtime API went away: %s", cr_strerror(rc));
+    log_line("bootstrap: the Runtime API went away: %s (%s)", cr_strerror(rc),
+             rt.error);
     aws_client_free(&aws);
     lambda_runtime_free(&rt);
     curl_global_cleanup();
