@@ -39,11 +39,11 @@ main(void)
         curl_global_cleanup();
         return 1;
     }
-    /* aws_env_load logs which variable is wrong; the init error says so. */
+    /* Which variable is wrong: logged here and said by the init error. */
     if (aws_env_load(&env, 0))
-        why = "configuration: see the log for the variable";
+        why = env.error;
     else if (aws_client_init(&aws, &env))
-        why = "no AWS credentials in the environment";
+        why = aws.creds.error;
     if (why) {
         log_line("bootstrap: %s", why);
         lambda_runtime_init_error(&rt, "Runtime.ConfigError", why);

@@ -54,8 +54,14 @@ main(void)
     }
     if (stream_signals() || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
-    if (aws_env_load(&env, 0) || aws_client_init(&aws, &env))
+    if (aws_env_load(&env, 0)) {
+        log_line("config: %s", env.error);
         goto out_curl;
+    }
+    if (aws_client_init(&aws, &env)) {
+        log_line("config: %s", aws.creds.error);
+        goto out_curl;
+    }
     if (stream_poller_init(&p, &aws, state, &stream_stop) == CR_OK) {
         log_line("stream: polling table %s at %s", env.table,
                  env.streams_endpoint);
