@@ -224,3 +224,19 @@ cr_pg_purge() {
     rm -f "$CRUDDUR_STATE/pg.dir"
     echo "removed the PostgreSQL cluster in $base"
 }
+
+# Removes the workers' write counter in shared memory, which outlives them;
+# the worker itself names it (--remove-write-counter, app/core/shm_gen.c).
+# Only when lighttpd is stopped: new workers of a running one would make
+# another.
+cr_counter_purge() {
+    if cr_running lighttpd "$CR_TEXT_lighttpd" >/dev/null; then
+        cr_note "lighttpd still runs: write counter kept"
+        return 1
+    fi
+    if [[ ! -x $CRUDDUR_WORKER_BIN ]]; then
+        cr_note "no $CRUDDUR_WORKER_BIN: write counter left"
+        return 0
+    fi
+    "$CRUDDUR_WORKER_BIN" --remove-write-counter
+}
