@@ -1,12 +1,9 @@
--- Cruddur's PostgreSQL schema: users and their activities ("cruds").
--- Loaded by scripts/db/schema-load; it drops what it creates, so loading it
--- again gives an empty database of the current shape.
-
-DROP FUNCTION IF EXISTS public.activity_json;
-DROP TABLE IF EXISTS public.idempotency_keys;
-DROP TABLE IF EXISTS public.activities;
-DROP TABLE IF EXISTS public.users;
-DROP FUNCTION IF EXISTS public.cruddur_notify_change;
+-- Migration 0001: Cruddur's PostgreSQL schema as it stood when migrations
+-- began: users and their activities ("cruds"). scripts/db/migrate applies
+-- each sql/migrations/NNNN-name.sql once, in order, in one transaction
+-- with its row in schema_migrations; a database made before migrations is
+-- taken to be at this one. A change of shape is a new file, never an edit
+-- of an applied one; whatever it creates gets its DROP in sql/reset.sql.
 
 CREATE TABLE public.users (
   uuid            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
