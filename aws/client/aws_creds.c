@@ -1,6 +1,5 @@
 /* aws_creds.c - static keys from the environment or temporary ones from
  * the ECS container credentials endpoint. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +14,9 @@
 
 #define AWS_CREDS_EARLY 300   /* refresh this many seconds before expiry */
 
-static cr_code aws_creds_fail(struct aws_creds *c, cr_code rc,
-                              const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* rc, with why into c->error for the caller. */
-static cr_code
-aws_creds_fail(struct aws_creds *c, cr_code rc, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(c->error, sizeof(c->error), fmt, ap);
-    va_end(ap);
-    return rc;
-}
+#define AWS_CREDS_FAIL(c, rc, ...) \
+    cr_fail((rc), (c)->error, sizeof((c)->error), __VA_ARGS__)
 
 /* What the AWS SDKs accept (botocore's ContainerMetadataFetcher, the Go
  * and Java SDKs): https to any host; plain http only to this machine or to
@@ -62,10 +49,10 @@ aws_creds_from_env(struct aws_creds *c, const char *ak, const char *sk)
 
     if (strlen(ak) >= AWS_KEY_SIZE || strlen(sk) >= AWS_KEY_SIZE ||
         strchr(ak, ':'))
-        return aws_creds_fail(c, CR_INVALID, "AWS_ACCESS_KEY_ID or "
+        return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_ACCESS_KEY_ID or "
                               "AWS_SECRET_ACCESS_KEY is malformed");
     if (tok && strlen(tok) >= AWS_TOKEN_SIZE)
-        return aws_creds_fail(c, CR_INVALID, "AWS_SESSION_TOKEN is too long");
+        return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_SESSION_TOKEN is too long");
     snprintf(c->userpwd, sizeof(c->userpwd), "%s:%s", ak, sk);
     snprintf(c->token, sizeof(c->token), "%s", tok ? tok : "");
     c->source = AWS_CREDS_ENV;
@@ -86,29 +73,29 @@ aws_creds_init(struct aws_creds *c)
     if (ak && sk)
         return aws_creds_from_env(c, ak, sk);
     if (ak || sk)
-        return aws_creds_fail(c, CR_INVALID, "%s is set without %s",
+        return AWS_CREDS_FAIL(c, CR_INVALID, "%s is set without %s",
                               ak ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
                               ak ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
     if (rel) {
         /* Kept relative: the host is joined at fetch time. */
         if (rel[0] != '/' || strlen(rel) >= sizeof(c->url))
-            return aws_creds_fail(c, CR_INVALID, "AWS_CONTAINER_CREDENTIALS_"
+            return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_CONTAINER_CREDENTIALS_"
                                   "RELATIVE_URI is malformed");
         strcpy(c->url, rel);
     } else if (full) {
         if (!aws_creds_full_uri_ok(full) || strlen(full) >= sizeof(c->url))
-            return aws_creds_fail(c, CR_INVALID, "AWS_CONTAINER_CREDENTIALS_"
+            return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_CONTAINER_CREDENTIALS_"
                                   "FULL_URI is not allowed");
         strcpy(c->url, full);
     } else {
-        return aws_creds_fail(c, CR_INVALID, "no AWS credentials "
+        return AWS_CREDS_FAIL(c, CR_INVALID, "no AWS credentials "
                               "(AWS_ACCESS_KEY_ID or "
                               "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)");
     }
     /* It becomes a header line: a line break would add headers of its own
      * (botocore refuses it too). */
     if (auth && strpbrk(auth, "\r\n"))
-        return aws_creds_fail(c, CR_INVALID, "AWS_CONTAINER_AUTHORIZATION_"
+        return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_CONTAINER_AUTHORIZATION_"
                               "TOKEN holds a line break");
     c->source = AWS_CREDS_CONTAINER;
     return CR_OK;
@@ -187,23 +174,23 @@ aws_creds_fetch(struct aws_creds *c, CURL *h)
     req.url = url;
     req.headers = hdrs;
     if ((rc = httpc_perform(h, &req, &status, &out, &why))) {
-        aws_creds_fail(c, rc, "container endpoint: %s", why);
+        AWS_CREDS_FAIL(c, rc, "container endpoint: %s", why);
         goto out;
     }
     rc = CR_BACKEND;
     if (status != 200) {
-        aws_creds_fail(c, rc, "container endpoint answered %ld", status);
+        AWS_CREDS_FAIL(c, rc, "container endpoint answered %ld", status);
         goto out;
     }
     doc = json_loadb(out.data ? out.data : "", out.len, 0, NULL);
     if (doc == NULL || aws_creds_take(c, doc) != CR_OK) {
-        aws_creds_fail(c, rc, "malformed answer from the container endpoint");
+        AWS_CREDS_FAIL(c, rc, "malformed answer from the container endpoint");
         goto out;
     }
     rc = CR_OK;
 out:
     if (rc == CR_NOMEM)
-        aws_creds_fail(c, rc, "container endpoint: out of memory");
+        AWS_CREDS_FAIL(c, rc, "container endpoint: out of memory");
     json_decref(doc);
     curl_slist_free_all(hdrs);
     free(hdr);
@@ -217,7 +204,7 @@ aws_creds_get(struct aws_creds *c, CURL *h, time_t now)
     if (c->source == AWS_CREDS_ENV)
         return CR_OK;
     if (c->source != AWS_CREDS_CONTAINER)
-        return aws_creds_fail(c, CR_INVALID, "no credentials source");
+        return AWS_CREDS_FAIL(c, CR_INVALID, "no credentials source");
     if (c->expires != 0 && now < c->expires - AWS_CREDS_EARLY)
         return CR_OK;
     if (aws_creds_fetch(c, h) == CR_OK)

@@ -1,5 +1,4 @@
 /* aws_env.c - AWS endpoints, region and table name from the environment. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,20 +6,9 @@
 #include "app/core/netloc.h"
 #include "aws/client/aws_env.h"
 
-static cr_code aws_env_invalid(struct aws_env *env, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* A setting is wrong: which and why into env->error, for the caller. */
-static cr_code
-aws_env_invalid(struct aws_env *env, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(env->error, sizeof(env->error), fmt, ap);
-    va_end(ap);
-    return CR_INVALID;
-}
+#define AWS_ENV_INVALID(env, ...) \
+    cr_fail(CR_INVALID, (env)->error, sizeof((env)->error), __VA_ARGS__)
 
 static int
 aws_env_region_ok(const char *s)
@@ -63,14 +51,14 @@ aws_env_url(struct aws_env *env, const char *name, const char *value,
     struct netloc nl;
 
     if (env_url_origin(value, out, AWS_URL_SIZE) != CR_OK)
-        return aws_env_invalid(env, "%s must be an http(s) URL without a "
+        return AWS_ENV_INVALID(env, "%s must be an http(s) URL without a "
                                "path", name);
     if (netloc_parse(out, &nl) != CR_OK)
-        return aws_env_invalid(env, "%s must name its host plainly: no user, "
+        return AWS_ENV_INVALID(env, "%s must name its host plainly: no user, "
                                "password or zone id, an address written as "
                                "usual (127.0.0.1)", name);
     if (!nl.https && !netloc_host_loopback(nl.host))
-        return aws_env_invalid(env, "%s must be https; plain http only to "
+        return AWS_ENV_INVALID(env, "%s must be https; plain http only to "
                                "this machine (localhost, 127.0.0.1, [::1])",
                                name);
     return CR_OK;
@@ -103,14 +91,14 @@ aws_env_load(struct aws_env *env, int prod)
     if (region == NULL)
         region = env_get("AWS_REGION");  /* what Lambda and ECS set */
     if (region == NULL || !aws_env_region_ok(region))
-        return aws_env_invalid(env, "AWS_DEFAULT_REGION %s",
+        return AWS_ENV_INVALID(env, "AWS_DEFAULT_REGION %s",
                                region ? "is not a region name" : "is not set");
     strcpy(env->region, region);
 
     if (table == NULL)
         table = "cruddur-messages";
     if (!aws_env_table_ok(table))
-        return aws_env_invalid(env, "DDB_MESSAGES_TABLE is not a valid table "
+        return AWS_ENV_INVALID(env, "DDB_MESSAGES_TABLE is not a valid table "
                                "name");
     strcpy(env->table, table);
 

@@ -1,5 +1,4 @@
 /* lambda_runtime.c - the Lambda Runtime API over libcurl. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +13,6 @@
 /* The next event can be hours away; the process is frozen meanwhile. A
  * timeout only costs one more GET. */
 #define LAMBDA_NEXT_TIMEOUT_MS (6L * 3600 * 1000)
-
-/* The detail of a failure, into rt->error for the caller. */
-static void lambda_error_set(struct lambda_runtime *rt, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-lambda_error_set(struct lambda_runtime *rt, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(rt->error, sizeof(rt->error), fmt, ap);
-    va_end(ap);
-}
 
 /* host:port: letters, digits, '.', '-', ':' and IPv6 brackets. */
 static int
@@ -49,16 +34,14 @@ cr_code
 lambda_runtime_init(struct lambda_runtime *rt, const char *api)
 {
     memset(rt, 0, sizeof(*rt));
-    if (api == NULL || !lambda_api_ok(api)) {
-        lambda_error_set(rt, "AWS_LAMBDA_RUNTIME_API %s",
-                         api ? "is not a host:port" : "is not set");
-        return CR_INVALID;
-    }
+    if (api == NULL || !lambda_api_ok(api))
+        return cr_fail(CR_INVALID, rt->error, sizeof(rt->error),
+                       "AWS_LAMBDA_RUNTIME_API %s",
+                       api ? "is not a host:port" : "is not set");
     snprintf(rt->base, sizeof(rt->base), "http://%s/2018-06-01/runtime", api);
-    if ((rt->curl = curl_easy_init()) == NULL) {
-        lambda_error_set(rt, "no libcurl handle");
-        return CR_NOMEM;
-    }
+    if ((rt->curl = curl_easy_init()) == NULL)
+        return cr_fail(CR_NOMEM, rt->error, sizeof(rt->error),
+                       "no libcurl handle");
     return CR_OK;
 }
 
@@ -108,17 +91,16 @@ lambda_runtime_next(struct lambda_runtime *rt, struct lambda_invocation *inv)
     inv->request_id[0] = '\0';
     inv->deadline_ms = 0;
     snprintf(url, sizeof(url), "%s/invocation/next", rt->base);
-    if ((rc = httpc_perform(rt->curl, &req, &status, &inv->event, &why))) {
-        lambda_error_set(rt, "next invocation: %s", why);
-        return rc == CR_INVALID || rc == CR_TIMEOUT ? CR_BACKEND : rc;
-    }
+    if ((rc = httpc_perform(rt->curl, &req, &status, &inv->event, &why)))
+        return cr_fail(rc == CR_INVALID || rc == CR_TIMEOUT ? CR_BACKEND : rc,
+                       rt->error, sizeof(rt->error), "next invocation: %s",
+                       why);
     id = lambda_header(rt->curl, "Lambda-Runtime-Aws-Request-Id");
     if (status != 200 || id == NULL || id[0] == '\0' ||
-        strlen(id) >= sizeof(inv->request_id) || strchr(id, '/')) {
-        lambda_error_set(rt, "next invocation: status %ld%s", status,
-                         id ? "" : ", no request id");
-        return CR_BACKEND;
-    }
+        strlen(id) >= sizeof(inv->request_id) || strchr(id, '/'))
+        return cr_fail(CR_BACKEND, rt->error, sizeof(rt->error),
+                       "next invocation: status %ld%s", status,
+                       id ? "" : ", no request id");
     strcpy(inv->request_id, id);
     if ((deadline = lambda_header(rt->curl, "Lambda-Runtime-Deadline-Ms")))
         inv->deadline_ms = strtoll(deadline, NULL, 10);
@@ -147,19 +129,16 @@ lambda_post(struct lambda_runtime *rt, const char *path, const char *body,
     if (extra && (l = curl_slist_append(hdrs, extra)) == NULL)
         goto out;
     req.headers = hdrs;
-    if ((rc = httpc_perform(rt->curl, &req, &status, &out, &why))) {
-        lambda_error_set(rt, "POST %s: %s", path, why);
-        if (rc == CR_TIMEOUT)
-            rc = CR_BACKEND;
-        goto out;
-    }
-    if (status < 200 || status > 299) {
-        lambda_error_set(rt, "POST %s: status %ld", path, status);
-        rc = CR_BACKEND;
-    }
+    if ((rc = httpc_perform(rt->curl, &req, &status, &out, &why)))
+        rc = cr_fail(rc == CR_TIMEOUT ? CR_BACKEND : rc, rt->error,
+                     sizeof(rt->error), "POST %s: %s", path, why);
+    else if (status < 200 || status > 299)
+        rc = cr_fail(CR_BACKEND, rt->error, sizeof(rt->error),
+                     "POST %s: status %ld", path, status);
 out:
     if (rc == CR_NOMEM)
-        lambda_error_set(rt, "POST %s: out of memory", path);
+        cr_fail(rc, rt->error, sizeof(rt->error), "POST %s: out of memory",
+                path);
     curl_slist_free_all(hdrs);
     buf_free(&out);
     return rc;
@@ -187,10 +166,9 @@ lambda_error(struct lambda_runtime *rt, const char *path, const char *type,
 
     body = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
-    if (body == NULL) {
-        lambda_error_set(rt, "POST %s: out of memory", path);
-        return CR_NOMEM;
-    }
+    if (body == NULL)
+        return cr_fail(CR_NOMEM, rt->error, sizeof(rt->error),
+                       "POST %s: out of memory", path);
     snprintf(header, sizeof(header), "Lambda-Runtime-Function-Error-Type: %s",
              type);
     rc = lambda_post(rt, path, body, header);

@@ -1,6 +1,5 @@
 /* stream_ckpt.c - per-shard checkpoints in one JSON file, saved atomically. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +10,9 @@
 
 #define CKPT_FILE "stream-checkpoints.json"
 
-static void stream_ckpt_tell(struct stream_ckpt *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* What the caller should log, into c->detail. */
-static void
-stream_ckpt_tell(struct stream_ckpt *c, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-    va_end(ap);
-}
+#define STREAM_CKPT_TELL(c, ...) \
+    cr_fail(CR_OK, (c)->detail, sizeof((c)->detail), __VA_ARGS__)
 
 static void
 stream_ckpt_read(struct stream_ckpt *c)
@@ -35,7 +24,7 @@ stream_ckpt_read(struct stream_ckpt *c)
     j = json_load_file(c->path, 0, &jerr);
     if (j == NULL) {
         if (access(c->path, F_OK) == 0)
-            stream_ckpt_tell(c, "%s does not parse (%s); starting over",
+            STREAM_CKPT_TELL(c, "%s does not parse (%s); starting over",
                              CKPT_FILE, jerr.text);
         return;
     }
@@ -95,7 +84,7 @@ stream_ckpt_use_stream(struct stream_ckpt *c, const char *arn)
     json_object_clear(c->shards);
     /* A failed save says why; else a changed stream is the news. */
     if ((rc = stream_ckpt_save(c)) == CR_OK && changed)
-        stream_ckpt_tell(c, "the table's stream changed; old checkpoints "
+        STREAM_CKPT_TELL(c, "the table's stream changed; old checkpoints "
                          "dropped");
     return rc;
 }
@@ -165,11 +154,11 @@ stream_ckpt_save(struct stream_ckpt *c)
         bad = 1;
     f = NULL;
     if (bad) {
-        stream_ckpt_tell(c, "cannot write %s: %s", tmp.data, strerror(errno));
+        STREAM_CKPT_TELL(c, "cannot write %s: %s", tmp.data, strerror(errno));
         goto out;
     }
     if (rename(tmp.data, c->path)) {
-        stream_ckpt_tell(c, "cannot rename into %s: %s", c->path,
+        STREAM_CKPT_TELL(c, "cannot rename into %s: %s", c->path,
                          strerror(errno));
         goto out;
     }

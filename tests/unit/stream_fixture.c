@@ -82,6 +82,14 @@ sfx_start_convo(struct sfx_convo *c, char t[MSG_TIME_SIZE])
     json_decref(sfx_call(AWS_DYNAMODB, "TransactWriteItems", req));
 }
 
+void
+sfx_new_ids(struct sfx_convo *c)
+{
+    assert_int_equal(uuid_v4(c->a), CR_OK);
+    assert_int_equal(uuid_v4(c->b), CR_OK);
+    assert_int_equal(uuid_v4(c->g), CR_OK);
+}
+
 /* A new conversation between two new users, started at t. */
 void
 sfx_new_convo(struct sfx_convo *c, char t[MSG_TIME_SIZE])

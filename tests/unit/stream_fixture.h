@@ -42,6 +42,8 @@ json_t *sfx_call(enum aws_service svc, const char *target, json_t *req);
 /* c's conversation started again: both group rows and a first message at
  * a new time t (the API's pattern C). */
 void sfx_start_convo(struct sfx_convo *c, char t[MSG_TIME_SIZE]);
+/* New users and a group of theirs, nothing written (rows made by hand). */
+void sfx_new_ids(struct sfx_convo *c);
 /* A new conversation between two new users, started at t. */
 void sfx_new_convo(struct sfx_convo *c, char t[MSG_TIME_SIZE]);
 /* A message by c->b at a new time t (pattern D). */

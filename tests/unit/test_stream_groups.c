@@ -13,7 +13,6 @@
 
 #include <pthread.h>
 
-#include "app/core/uuid.h"
 #include "aws/client/aws_env.h"
 #include "aws/messages/msg_key.h"
 #include "aws/stream/stream_handler.h"
@@ -69,9 +68,7 @@ test_group_rows_gone(void **state)
     SFX_NEED_DDB();
     stream_handler_init(&h, &sfx_aws, SFX_TABLE);
     /* A group whose rows never existed (or were deleted): just messages. */
-    assert_int_equal(uuid_v4(c.a), CR_OK);
-    assert_int_equal(uuid_v4(c.b), CR_OK);
-    assert_int_equal(uuid_v4(c.g), CR_OK);
+    sfx_new_ids(&c);
     sfx_post(&c, "to nobody", t0);
     sfx_post(&c, "again", t1);
     msg_key_messages(c.g, pk);
@@ -100,9 +97,7 @@ test_move_keeps_foreign_attributes(void **state)
     (void)state;
     SFX_NEED_DDB();
     stream_handler_init(&h, &sfx_aws, SFX_TABLE);
-    assert_int_equal(uuid_v4(c.a), CR_OK);
-    assert_int_equal(uuid_v4(c.b), CR_OK);
-    assert_int_equal(uuid_v4(c.g), CR_OK);
+    sfx_new_ids(&c);
     sfx_next_time(t0);
     sfx_put_row(c.a, c.b, c.g, t0, "v2", json_pack("{s:{s:s}, s:{s:[s,s]}}",
             "unread", "N", "2", "labels", "SS", "work", "x"));

@@ -10,7 +10,6 @@
 
 #include <cmocka.h>
 
-#include "app/core/uuid.h"
 #include "aws/messages/msg_key.h"
 #include "aws/stream/stream_handler.h"
 #include "tests/unit/stream_fixture.h"
@@ -35,9 +34,7 @@ test_half_written_heals(void **state)
     SFX_NEED_DDB();
     for (k = 0; k < 3; k++) {
         stream_handler_init(&h, &sfx_aws, SFX_TABLE);
-        assert_int_equal(uuid_v4(c.a), CR_OK);
-        assert_int_equal(uuid_v4(c.b), CR_OK);
-        assert_int_equal(uuid_v4(c.g), CR_OK);
+        sfx_new_ids(&c);
         sfx_next_time(t0);
         sfx_put_row(c.a, c.b, c.g, t0, "hi b", NULL);
         if (k < 2)      /* k 0: a writes; k 1: a wrote before b writes */
