@@ -12,7 +12,8 @@
 #
 # Every .c under app/, services/ and aws/ (any depth) goes into one static
 # library, except files named main_NAME.c: each of those becomes the program
-# build/NAME. Each tests/unit/test_NAME.c becomes build/test_NAME.
+# build/NAME. Each tests/unit/test_NAME.c becomes build/test_NAME, linked
+# with the tests' shared fixtures (the other .c files in tests/unit/).
 
 CC       ?= cc
 BUILD    ?= build
@@ -74,6 +75,9 @@ LIB      := $(BUILD)/libcruddur.a
 PROGS    := $(foreach f,$(MAIN_SRC),$(BUILD)/$(patsubst main_%.c,%,$(notdir $(f))))
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/%)
+FIX_SRC  := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+FIX_OBJ  := $(FIX_SRC:%.c=$(BUILD)/obj/%.o)
+FIX_LIB  := $(BUILD)/libcruddur-test.a
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
@@ -100,7 +104,7 @@ $(BUILD)/obj/gen/db_queries.o: $(GEN)/db_queries.c
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB_OBJ) $(MAIN_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_SRC:%.c=$(BUILD)/obj/%.o) \
-$(FUZZ_SRC:%.c=$(BUILD)/obj/%.o): | $(GEN)/db_queries.h
+$(FIX_OBJ) $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o): | $(GEN)/db_queries.h
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -114,7 +118,13 @@ $(BUILD)/$(patsubst main_%.c,%,$(notdir $(1))): $(BUILD)/obj/$(1:.c=.o) $(LIB)
 endef
 $(foreach f,$(MAIN_SRC),$(eval $(call prog_rule,$(f))))
 
-$(BUILD)/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB)
+# A test takes from the fixtures' archive only the files it uses.
+$(FIX_LIB): $(FIX_OBJ)
+	@rm -f $@
+	@echo "  AR    $@"
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/test_%: $(BUILD)/obj/tests/unit/test_%.o $(FIX_LIB) $(LIB)
 	@echo "  LD    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 

@@ -1,10 +1,19 @@
 /* main_cruddur.c - the FastCGI worker: set up once, then answer requests
- * one at a time until the server stops us. */
+ * one at a time until the server stops us.
+ *
+ * Run by hand with one argument it only tends the host's write counter of
+ * the workers on CONNECTION_URL (the shared memory outlives them):
+ *   cruddur --write-counter-path     prints where it is
+ *   cruddur --remove-write-counter   removes it (scripts/dev/down --purge) */
 #include <curl/curl.h>
 #include <fcgiapp.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "app/context/app.h"
+#include "app/context/hot_cache.h"
+#include "app/core/env.h"
 #include "app/core/log.h"
 #include "app/http/fcgi.h"
 #include "app/observe.h"
@@ -36,12 +45,42 @@ main_serve(struct app *app, FCGX_Request *fr)
     http_request_free(&req);
 }
 
+/* The write counter's path or its removal; the exit status. */
+static int
+main_write_counter(const char *flag)
+{
+    const char *conninfo = env_get("CONNECTION_URL");
+    char path[SHM_GEN_PATH_SIZE];
+    cr_code rc;
+
+    if (conninfo == NULL) {
+        log_line("config: CONNECTION_URL is not set");
+        return 1;
+    }
+    hot_cache_counter_path(conninfo, path);
+    if (strcmp(flag, "--write-counter-path") == 0) {
+        printf("%s\n", path);
+        return 0;
+    }
+    rc = hot_cache_counter_remove(conninfo);
+    if (rc == CR_OK)
+        printf("removed the write counter %s\n", path);
+    else if (rc != CR_NOT_FOUND)
+        log_line("cannot remove the write counter %s: %s", path,
+                 cr_strerror(rc));
+    return rc == CR_OK || rc == CR_NOT_FOUND ? 0 : 1;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
     FCGX_Request fr;
     struct app app;
     int unix_listener;
+
+    if (argc == 2 && (strcmp(argv[1], "--write-counter-path") == 0 ||
+                      strcmp(argv[1], "--remove-write-counter") == 0))
+        return main_write_counter(argv[1]);
 
     /* A client that goes away mid-answer must not kill the worker. */
     signal(SIGPIPE, SIG_IGN);

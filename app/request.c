@@ -57,7 +57,13 @@ request_authenticate(struct app *app, const struct route *route,
     if (rc == CR_OK || route->auth == ROUTE_OPTIONAL)
         return CR_OK;
     if (rc == CR_UNAUTHORIZED) {
-        log_line("auth: rejected token: %s", why);
+        /* A kid the pool's set names but we could not use shows as
+         * unknown: say that the set held such keys. */
+        size_t skipped = jwt_verifier_keys_skipped(app->jwt);
+
+        log_line("auth: rejected token: %s%s", why,
+                 skipped && strcmp(why, "unknown_kid") == 0
+                     ? " (the pool's key set holds unusable keys)" : "");
         http_unauthorized(res, "token_invalid", HTTP_BEARER_INVALID);
     } else if (rc == CR_NOT_FOUND) {
         http_unauthorized(res, "user_not_registered", HTTP_BEARER_INVALID);

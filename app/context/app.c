@@ -36,7 +36,7 @@ app_init(struct app *app)
         goto fail;
     rc = aws_client_init(&app->aws, &app->cfg.aws);
     if (rc) {
-        log_line("config: no usable AWS credentials");
+        log_line("config: %s", app->aws.creds.error);
         goto fail;
     }
     /* Without shared memory the cache stays off: slower, never wrong. */

@@ -127,8 +127,10 @@ config_load(struct config *cfg)
     if ((rc = config_origin("BACKEND_URL", cfg->backend_origin,
                             sizeof(cfg->backend_origin))) != CR_OK)
         return rc;
-    if ((rc = aws_env_load(&cfg->aws, 0)) != CR_OK)
+    if ((rc = aws_env_load(&cfg->aws, 0)) != CR_OK) {
+        log_line("config: %s", cfg->aws.error);
         return rc;
+    }
     if ((rc = config_budget(cfg)) != CR_OK)
         return rc;
     if ((rc = config_cache(cfg)) != CR_OK)

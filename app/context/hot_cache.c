@@ -24,6 +24,18 @@ hot_cache_init(struct hot_cache *h, int on, const char *conninfo)
 }
 
 void
+hot_cache_counter_path(const char *conninfo, char path[SHM_GEN_PATH_SIZE])
+{
+    shm_gen_path(conninfo, path);
+}
+
+cr_code
+hot_cache_counter_remove(const char *conninfo)
+{
+    return shm_gen_unlink(conninfo);
+}
+
+void
 hot_cache_free(struct hot_cache *h)
 {
     resp_cache_clear(&h->bodies);

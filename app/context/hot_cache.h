@@ -22,6 +22,12 @@ struct hot_cache {
 /* Sets the cache up (on) or leaves it off. Connects nothing yet. On a
  * failure the cache stays off and the code says why. */
 cr_code hot_cache_init(struct hot_cache *h, int on, const char *conninfo);
+
+/* The host's write counter of the workers on conninfo (their scope): its
+ * path, and its removal once they are gone (shm_gen_unlink's codes). */
+void hot_cache_counter_path(const char *conninfo,
+                            char path[SHM_GEN_PATH_SIZE]);
+cr_code hot_cache_counter_remove(const char *conninfo);
 void hot_cache_free(struct hot_cache *h);
 
 /* 1 when cached answers may be used now, with the current stamp in *st:

@@ -1,5 +1,19 @@
-/* err.c - names of result codes. */
+/* err.c - names of result codes, and their details. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "app/core/err.h"
+
+cr_code
+cr_fail(cr_code rc, char *detail, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, size, fmt, ap);
+    va_end(ap);
+    return rc;
+}
 
 const char *
 cr_strerror(cr_code rc)

@@ -7,6 +7,8 @@
 #ifndef CRUDDUR_ERR_H
 #define CRUDDUR_ERR_H
 
+#include <stddef.h>
+
 typedef enum cr_code {
     CR_OK = 0,
     CR_NOMEM,             /* allocation failed */
@@ -27,5 +29,14 @@ typedef enum cr_code {
 
 /* Short snake_case name of a code, for logs. */
 const char *cr_strerror(cr_code rc);
+
+/* A failure's detail written into the caller's buffer (as libcurl fills
+ * its error buffer): what a layer below the edge does instead of logging.
+ * Returns rc, so that `return cr_fail(CR_INVALID, ...)` reads as it acts. */
+cr_code cr_fail(cr_code rc, char *detail, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 #endif

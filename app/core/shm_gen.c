@@ -1,4 +1,5 @@
 /* shm_gen.c - a counter in POSIX shared memory. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,18 +11,32 @@
 #include "app/core/shm_gen.h"
 
 #define SHM_GEN_SIZE 4096
+#define SHM_GEN_DIR "/dev/shm"
+
+void
+shm_gen_path(const char *scope, char path[SHM_GEN_PATH_SIZE])
+{
+    snprintf(path, SHM_GEN_PATH_SIZE, SHM_GEN_DIR "/cruddur-gen-%016llx",
+             (unsigned long long)fnv1a64(scope, strlen(scope)));
+}
+
+/* shm_open's name: the path without its folder ("/cruddur-gen-..."). */
+static const char *
+shm_gen_name(const char path[SHM_GEN_PATH_SIZE])
+{
+    return path + strlen(SHM_GEN_DIR);
+}
 
 cr_code
 shm_gen_open(struct shm_gen *g, const char *scope)
 {
-    char name[64];
+    char path[SHM_GEN_PATH_SIZE];
     void *p;
     int fd;
 
     g->word = NULL;
-    snprintf(name, sizeof(name), "/cruddur-gen-%016llx",
-             (unsigned long long)fnv1a64(scope, strlen(scope)));
-    fd = shm_open(name, O_RDWR | O_CREAT, 0600);
+    shm_gen_path(scope, path);
+    fd = shm_open(shm_gen_name(path), O_RDWR | O_CREAT, 0600);
     if (fd < 0)
         return CR_BACKEND;
     /* A new object is all zeros; extending to the same size keeps what
@@ -36,6 +51,17 @@ shm_gen_open(struct shm_gen *g, const char *scope)
         return CR_BACKEND;
     g->word = p;
     return CR_OK;
+}
+
+cr_code
+shm_gen_unlink(const char *scope)
+{
+    char path[SHM_GEN_PATH_SIZE];
+
+    shm_gen_path(scope, path);
+    if (shm_unlink(shm_gen_name(path)) == 0)
+        return CR_OK;
+    return errno == ENOENT ? CR_NOT_FOUND : CR_BACKEND;
 }
 
 void

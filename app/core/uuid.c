@@ -4,7 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "app/core/log.h"
+#include "app/core/obs.h"
 #include "app/core/uuid.h"
 
 /* 16 bytes as 8-4-4-4-12 lowercase hex, with version and RFC 4122 variant
@@ -32,7 +32,7 @@ uuid_v4(char out[UUID_STR_SIZE])
     unsigned char b[16];
 
     if (RAND_bytes(b, sizeof(b)) != 1) {
-        log_line("uuid: RAND_bytes failed");
+        obs_fail("uuid: RAND_bytes failed");
         return CR_INTERNAL;
     }
     uuid_format(b, 4, out);
@@ -54,7 +54,7 @@ uuid_v5(const unsigned char ns[16], const char *name,
          EVP_DigestFinal_ex(ctx, md, &len) == 1 && len >= 16;
     EVP_MD_CTX_free(ctx);
     if (!ok) {
-        log_line("uuid: SHA-1 failed");
+        obs_fail("uuid: SHA-1 failed");
         return CR_INTERNAL;
     }
     uuid_format(md, 5, out);

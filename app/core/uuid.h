@@ -11,7 +11,8 @@
 #define UUID_STR_SIZE 37   /* 36 characters and a NUL */
 
 /* A new version 4 UUID from OpenSSL's RAND_bytes, lowercase.
- * CR_INTERNAL when the random generator fails. */
+ * CR_INTERNAL when the random generator fails (its detail goes to the
+ * request's obs_fail(), like every failure below the edge). */
 cr_code uuid_v4(char out[UUID_STR_SIZE]);
 
 /* The version 5 UUID of name in namespace ns (RFC 4122: SHA-1 of the

@@ -139,20 +139,26 @@ activity_json_array(const PGresult *r, int first, struct buf *b,
     return activity_list(r, first, 0, b, min_expires);
 }
 
-cr_code
-activity_json_object(const PGresult *r, struct buf *b, int64_t *min_expires)
+/* Row 0 as one object: the shape the single-activity queries answer (their
+ * columns, at least one row, an activity in it). */
+static cr_code
+activity_first(const PGresult *r, int jsonb, struct buf *b,
+               int64_t *min_expires)
 {
     if (PQnfields(r) != ACOL__COUNT || PQntuples(r) < 1 ||
         PQgetisnull(r, 0, ACOL_UUID))
         return CR_INTERNAL;
-    return activity_object(r, 0, 0, 0, b, min_expires);
+    return activity_object(r, 0, jsonb, jsonb, b, min_expires);
+}
+
+cr_code
+activity_json_object(const PGresult *r, struct buf *b, int64_t *min_expires)
+{
+    return activity_first(r, 0, b, min_expires);
 }
 
 cr_code
 activity_json_show(const PGresult *r, struct buf *b, int64_t *min_expires)
 {
-    if (PQnfields(r) != ACOL__COUNT || PQntuples(r) < 1 ||
-        PQgetisnull(r, 0, ACOL_UUID))
-        return CR_INTERNAL;
-    return activity_object(r, 0, 1, 1, b, min_expires);
+    return activity_first(r, 1, b, min_expires);
 }

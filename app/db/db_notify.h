@@ -1,6 +1,6 @@
 /* db_notify.h - a worker's LISTEN connection: which tables changed.
  *
- * Triggers on users and activities (sql/schema.sql) send
+ * Triggers on users and activities (sql/migrations/) send
  * NOTIFY cruddur_changes with the table's name on every statement that
  * writes them. This connection, apart from the one queries use, LISTENs
  * for them; db_notify_poll() reads what has arrived without waiting and

@@ -1,5 +1,5 @@
 /* user.h - a user as the services see one: the PostgreSQL row's public
- * part. Sizes follow the CHECK constraints in sql/schema.sql. */
+ * part. Sizes follow the CHECK constraints in sql/migrations/. */
 #ifndef CRUDDUR_USER_H
 #define CRUDDUR_USER_H
 

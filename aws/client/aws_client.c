@@ -43,8 +43,10 @@ aws_client_init(struct aws_client *c, const struct aws_env *env)
     if ((rc = aws_creds_init(&c->creds)))
         return rc;
     c->curl = curl_easy_init();
-    if (c->curl == NULL)
+    if (c->curl == NULL) {
+        snprintf(c->creds.error, sizeof(c->creds.error), "no libcurl handle");
         return CR_NOMEM;
+    }
     c->seed = (unsigned int)time(NULL) ^ ((unsigned int)getpid() << 16) ^
               (unsigned int)(uintptr_t)c;
     c->max_tries = 4;
@@ -161,7 +163,8 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     }
     if ((rc = aws_creds_get(&c->creds, c->curl, time(NULL)))) {
         *retry = 1;
-        snprintf(err->message, sizeof(err->message), "no credentials");
+        snprintf(err->message, sizeof(err->message), "no credentials: %s",
+                 c->creds.error);
         rc = aws_error_code(err, svc);  /* status 0: unavailable */
         goto out;
     }

@@ -39,8 +39,8 @@ struct aws_client {
 };
 
 /* Copies env, sets up credentials (aws_creds_init) and the curl handle.
- * CR_INVALID when there are no usable credentials, CR_NOMEM. On failure
- * nothing is left to free. */
+ * CR_INVALID when there are no usable credentials (c->creds.error says
+ * why), CR_NOMEM. On failure nothing is left to free. */
 cr_code aws_client_init(struct aws_client *c, const struct aws_env *env);
 void aws_client_free(struct aws_client *c);
 

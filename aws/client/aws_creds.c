@@ -8,12 +8,15 @@
 
 #include "app/core/buf.h"
 #include "app/core/env.h"
-#include "app/core/log.h"
 #include "app/core/netloc.h"
 #include "aws/client/aws_creds.h"
 #include "aws/client/httpc.h"
 
 #define AWS_CREDS_EARLY 300   /* refresh this many seconds before expiry */
+
+/* rc, with why into c->error for the caller. */
+#define AWS_CREDS_FAIL(c, rc, ...) \
+    cr_fail((rc), (c)->error, sizeof((c)->error), __VA_ARGS__)
 
 /* What the AWS SDKs accept (botocore's ContainerMetadataFetcher, the Go
  * and Java SDKs): https to any host; plain http only to this machine or to
@@ -45,14 +48,11 @@ aws_creds_from_env(struct aws_creds *c, const char *ak, const char *sk)
     const char *tok = env_get("AWS_SESSION_TOKEN");
 
     if (strlen(ak) >= AWS_KEY_SIZE || strlen(sk) >= AWS_KEY_SIZE ||
-        strchr(ak, ':')) {
-        log_line("config: AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY is malformed");
-        return CR_INVALID;
-    }
-    if (tok && strlen(tok) >= AWS_TOKEN_SIZE) {
-        log_line("config: AWS_SESSION_TOKEN is too long");
-        return CR_INVALID;
-    }
+        strchr(ak, ':'))
+        return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_ACCESS_KEY_ID or "
+                              "AWS_SECRET_ACCESS_KEY is malformed");
+    if (tok && strlen(tok) >= AWS_TOKEN_SIZE)
+        return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_SESSION_TOKEN is too long");
     snprintf(c->userpwd, sizeof(c->userpwd), "%s:%s", ak, sk);
     snprintf(c->token, sizeof(c->token), "%s", tok ? tok : "");
     c->source = AWS_CREDS_ENV;
@@ -72,36 +72,31 @@ aws_creds_init(struct aws_creds *c)
     strcpy(c->container_host, "http://169.254.170.2");
     if (ak && sk)
         return aws_creds_from_env(c, ak, sk);
-    if (ak || sk) {
-        log_line("config: %s is set without %s",
-                 ak ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-                 ak ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
-        return CR_INVALID;
-    }
+    if (ak || sk)
+        return AWS_CREDS_FAIL(c, CR_INVALID, "%s is set without %s",
+                              ak ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+                              ak ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
     if (rel) {
         /* Kept relative: the host is joined at fetch time. */
-        if (rel[0] != '/' || strlen(rel) >= sizeof(c->url)) {
-            log_line("config: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is malformed");
-            return CR_INVALID;
-        }
+        if (rel[0] != '/' || strlen(rel) >= sizeof(c->url))
+            return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_CONTAINER_CREDENTIALS_"
+                                  "RELATIVE_URI is malformed");
         strcpy(c->url, rel);
     } else if (full) {
-        if (!aws_creds_full_uri_ok(full) || strlen(full) >= sizeof(c->url)) {
-            log_line("config: AWS_CONTAINER_CREDENTIALS_FULL_URI is not allowed");
-            return CR_INVALID;
-        }
+        if (!aws_creds_full_uri_ok(full) || strlen(full) >= sizeof(c->url))
+            return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_CONTAINER_CREDENTIALS_"
+                                  "FULL_URI is not allowed");
         strcpy(c->url, full);
     } else {
-        log_line("config: no AWS credentials (AWS_ACCESS_KEY_ID or "
-                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)");
-        return CR_INVALID;
+        return AWS_CREDS_FAIL(c, CR_INVALID, "no AWS credentials "
+                              "(AWS_ACCESS_KEY_ID or "
+                              "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)");
     }
     /* It becomes a header line: a line break would add headers of its own
      * (botocore refuses it too). */
-    if (auth && strpbrk(auth, "\r\n")) {
-        log_line("config: AWS_CONTAINER_AUTHORIZATION_TOKEN holds a line break");
-        return CR_INVALID;
-    }
+    if (auth && strpbrk(auth, "\r\n"))
+        return AWS_CREDS_FAIL(c, CR_INVALID, "AWS_CONTAINER_AUTHORIZATION_"
+                              "TOKEN holds a line break");
     c->source = AWS_CREDS_CONTAINER;
     return CR_OK;
 }
@@ -179,21 +174,23 @@ aws_creds_fetch(struct aws_creds *c, CURL *h)
     req.url = url;
     req.headers = hdrs;
     if ((rc = httpc_perform(h, &req, &status, &out, &why))) {
-        log_line("aws creds: container endpoint: %s", why);
+        AWS_CREDS_FAIL(c, rc, "container endpoint: %s", why);
         goto out;
     }
     rc = CR_BACKEND;
     if (status != 200) {
-        log_line("aws creds: container endpoint answered %ld", status);
+        AWS_CREDS_FAIL(c, rc, "container endpoint answered %ld", status);
         goto out;
     }
     doc = json_loadb(out.data ? out.data : "", out.len, 0, NULL);
     if (doc == NULL || aws_creds_take(c, doc) != CR_OK) {
-        log_line("aws creds: malformed answer from the container endpoint");
+        AWS_CREDS_FAIL(c, rc, "malformed answer from the container endpoint");
         goto out;
     }
     rc = CR_OK;
 out:
+    if (rc == CR_NOMEM)
+        AWS_CREDS_FAIL(c, rc, "container endpoint: out of memory");
     json_decref(doc);
     curl_slist_free_all(hdrs);
     free(hdr);
@@ -207,7 +204,7 @@ aws_creds_get(struct aws_creds *c, CURL *h, time_t now)
     if (c->source == AWS_CREDS_ENV)
         return CR_OK;
     if (c->source != AWS_CREDS_CONTAINER)
-        return CR_INVALID;
+        return AWS_CREDS_FAIL(c, CR_INVALID, "no credentials source");
     if (c->expires != 0 && now < c->expires - AWS_CREDS_EARLY)
         return CR_OK;
     if (aws_creds_fetch(c, h) == CR_OK)

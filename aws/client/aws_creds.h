@@ -17,6 +17,7 @@
 #define AWS_KEY_SIZE     256
 #define AWS_TOKEN_SIZE   4096
 #define AWS_CREDS_URL_SIZE 512
+#define AWS_CREDS_ERROR_SIZE 160
 
 enum aws_creds_source { AWS_CREDS_NONE, AWS_CREDS_ENV, AWS_CREDS_CONTAINER };
 
@@ -29,16 +30,19 @@ struct aws_creds {
     /* Base of a RELATIVE_URI; http://169.254.170.2 unless a test points it
      * at a loopback server. */
     char container_host[64];
+    /* Why the last init or fetch failed (nothing here logs), or "". */
+    char error[AWS_CREDS_ERROR_SIZE];
 };
 
 /* Chooses the source from the environment; reads static keys at once.
- * CR_INVALID (one log line) when there is no usable source. */
+ * CR_INVALID when there is no usable source, c->error saying why. */
 cr_code aws_creds_init(struct aws_creds *c);
 
 /* Makes c hold credentials valid at `now`, fetching them through h from
  * the container endpoint when they are missing or expire within 5 minutes.
- * A failed refresh keeps credentials that have not expired yet.
- * CR_BACKEND when no valid credentials could be had. */
+ * A failed refresh keeps credentials that have not expired yet (quietly:
+ * c->error keeps its cause). CR_BACKEND when no valid credentials could be
+ * had, c->error saying why. */
 cr_code aws_creds_get(struct aws_creds *c, CURL *h, time_t now);
 
 #endif

@@ -3,9 +3,12 @@
 #include <string.h>
 
 #include "app/core/env.h"
-#include "app/core/log.h"
 #include "app/core/netloc.h"
 #include "aws/client/aws_env.h"
+
+/* A setting is wrong: which and why into env->error, for the caller. */
+#define AWS_ENV_INVALID(env, ...) \
+    cr_fail(CR_INVALID, (env)->error, sizeof((env)->error), __VA_ARGS__)
 
 static int
 aws_env_region_ok(const char *s)
@@ -42,37 +45,35 @@ aws_env_table_ok(const char *s)
  * session token, so plain http is for this machine only (DynamoDB Local,
  * cognito-local), judged on the host libcurl connects to. */
 static cr_code
-aws_env_url(const char *name, const char *value, char out[AWS_URL_SIZE])
+aws_env_url(struct aws_env *env, const char *name, const char *value,
+            char out[AWS_URL_SIZE])
 {
     struct netloc nl;
 
-    if (env_url_origin(value, out, AWS_URL_SIZE) != CR_OK) {
-        log_line("config: %s must be an http(s) URL without a path", name);
-        return CR_INVALID;
-    }
-    if (netloc_parse(out, &nl) != CR_OK) {
-        log_line("config: %s must name its host plainly: no user, password "
-                 "or zone id, an address written as usual (127.0.0.1)", name);
-        return CR_INVALID;
-    }
-    if (!nl.https && !netloc_host_loopback(nl.host)) {
-        log_line("config: %s must be https; plain http only to this machine "
-                 "(localhost, 127.0.0.1, [::1])", name);
-        return CR_INVALID;
-    }
+    if (env_url_origin(value, out, AWS_URL_SIZE) != CR_OK)
+        return AWS_ENV_INVALID(env, "%s must be an http(s) URL without a "
+                               "path", name);
+    if (netloc_parse(out, &nl) != CR_OK)
+        return AWS_ENV_INVALID(env, "%s must name its host plainly: no user, "
+                               "password or zone id, an address written as "
+                               "usual (127.0.0.1)", name);
+    if (!nl.https && !netloc_host_loopback(nl.host))
+        return AWS_ENV_INVALID(env, "%s must be https; plain http only to "
+                               "this machine (localhost, 127.0.0.1, [::1])",
+                               name);
     return CR_OK;
 }
 
 /* A service's endpoint: the override in variable name (not with prod),
  * else https://<host>.<region>.amazonaws.com. */
 static cr_code
-aws_env_endpoint(const char *name, int prod, const char *host,
-                 const char *region, char out[AWS_URL_SIZE])
+aws_env_endpoint(struct aws_env *env, const char *name, int prod,
+                 const char *host, const char *region, char out[AWS_URL_SIZE])
 {
     const char *v = prod ? NULL : env_get(name);
 
     if (v)
-        return aws_env_url(name, v, out);
+        return aws_env_url(env, name, v, out);
     snprintf(out, AWS_URL_SIZE, "https://%s.%s.amazonaws.com", host, region);
     return CR_OK;
 }
@@ -89,23 +90,21 @@ aws_env_load(struct aws_env *env, int prod)
     memset(env, 0, sizeof(*env));
     if (region == NULL)
         region = env_get("AWS_REGION");  /* what Lambda and ECS set */
-    if (region == NULL || !aws_env_region_ok(region)) {
-        log_line("config: AWS_DEFAULT_REGION %s",
-                 region ? "is not a region name" : "is not set");
-        return CR_INVALID;
-    }
+    if (region == NULL || !aws_env_region_ok(region))
+        return AWS_ENV_INVALID(env, "AWS_DEFAULT_REGION %s",
+                               region ? "is not a region name" : "is not set");
     strcpy(env->region, region);
 
     if (table == NULL)
         table = "cruddur-messages";
-    if (!aws_env_table_ok(table)) {
-        log_line("config: DDB_MESSAGES_TABLE is not a valid table name");
-        return CR_INVALID;
-    }
+    if (!aws_env_table_ok(table))
+        return AWS_ENV_INVALID(env, "DDB_MESSAGES_TABLE is not a valid table "
+                               "name");
     strcpy(env->table, table);
 
     if (ddb) {
-        if ((rc = aws_env_url("AWS_ENDPOINT_URL", ddb, env->ddb_endpoint)))
+        if ((rc = aws_env_url(env, "AWS_ENDPOINT_URL", ddb,
+                              env->ddb_endpoint)))
             return rc;
         strcpy(env->streams_endpoint, env->ddb_endpoint);
     } else {
@@ -115,12 +114,12 @@ aws_env_load(struct aws_env *env, int prod)
                  region);
         strcpy(env->streams_endpoint, url);
     }
-    if ((rc = aws_env_endpoint("AWS_COGNITO_ENDPOINT", prod, "cognito-idp",
-                               region, env->cognito_endpoint)) ||
-        (rc = aws_env_endpoint("AWS_ENDPOINT_URL_SECRETS_MANAGER", prod,
+    if ((rc = aws_env_endpoint(env, "AWS_COGNITO_ENDPOINT", prod,
+                               "cognito-idp", region, env->cognito_endpoint)) ||
+        (rc = aws_env_endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER", prod,
                                "secretsmanager", region,
                                env->secrets_endpoint)))
         return rc;
-    return aws_env_endpoint("AWS_ENDPOINT_URL_SSM", prod, "ssm", region,
+    return aws_env_endpoint(env, "AWS_ENDPOINT_URL_SSM", prod, "ssm", region,
                             env->ssm_endpoint);
 }

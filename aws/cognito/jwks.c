@@ -7,7 +7,6 @@
 
 #include "app/core/buf.h"
 #include "app/core/deadline.h"
-#include "app/core/log.h"
 #include "app/core/obs.h"
 #include "aws/client/httpc.h"
 #include "aws/cognito/jwk.h"
@@ -25,6 +24,7 @@ struct jwks {
     char *url;
     struct jwks_entry keys[JWKS_MAX_KEYS];
     size_t nkeys;
+    size_t skipped;       /* keys of the fetched set we could not use */
     int attempted;        /* a fetch has been tried */
     int last_ok;          /* the last fetch succeeded */
     time_t last_attempt;
@@ -89,6 +89,12 @@ size_t
 jwks_count(const struct jwks *set)
 {
     return set->nkeys;
+}
+
+size_t
+jwks_skipped(const struct jwks *set)
+{
+    return set->skipped;
 }
 
 static const struct jwks_entry *
@@ -161,11 +167,10 @@ jwks_load(struct jwks *set, const char *json, size_t len)
         if (rc)
             skipped++;
     }
-    if (skipped)
-        log_line("jwks: kept %zu keys, skipped %zu unusable", n, skipped);
     jwks_clear(set->keys, set->nkeys);
     memcpy(set->keys, keys, n * sizeof(keys[0]));
     set->nkeys = n;
+    set->skipped = skipped;
     n = 0;
     rc = CR_OK;
 out:

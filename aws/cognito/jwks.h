@@ -59,7 +59,9 @@ void jwks_set_deadline(struct jwks *set, cr_deadline d);
 /* How the fetches went, for readiness. */
 const struct breaker *jwks_breaker(const struct jwks *set);
 
-/* Number of keys cached. */
+/* Number of keys cached, and of keys the set they came in held that were
+ * skipped as unusable (the edge tells it when a kid is unknown). */
 size_t jwks_count(const struct jwks *set);
+size_t jwks_skipped(const struct jwks *set);
 
 #endif

@@ -239,6 +239,12 @@ jwt_verifier_keys_breaker(const struct jwt_verifier *v)
     return jwks_breaker(v->keys);
 }
 
+size_t
+jwt_verifier_keys_skipped(const struct jwt_verifier *v)
+{
+    return jwks_skipped(v->keys);
+}
+
 static cr_code
 jwt_key_for(struct jwt_verifier *v, const char *kid, time_t now,
             const char **pem, size_t *pem_len, const char **why)

@@ -40,6 +40,9 @@ void jwt_verifier_set_deadline(struct jwt_verifier *v, cr_deadline d);
 /* How the JWKS fetches went, for readiness. */
 const struct breaker *jwt_verifier_keys_breaker(const struct jwt_verifier *v);
 
+/* Keys of the pool's current set skipped as unusable (jwks_skipped). */
+size_t jwt_verifier_keys_skipped(const struct jwt_verifier *v);
+
 /* header: the raw Authorization header value, or NULL when absent.
  * now: the current time (time(NULL); tests pass fixed times).
  * On CR_OK sub holds the token's sub, NUL-terminated.

@@ -6,7 +6,6 @@
 
 #include <jansson.h>
 
-#include "app/core/log.h"
 #include "aws/client/httpc.h"
 #include "aws/lambda/lambda_runtime.h"
 
@@ -35,14 +34,15 @@ cr_code
 lambda_runtime_init(struct lambda_runtime *rt, const char *api)
 {
     memset(rt, 0, sizeof(*rt));
-    if (api == NULL || !lambda_api_ok(api)) {
-        log_line("lambda: AWS_LAMBDA_RUNTIME_API %s",
-                 api ? "is not a host:port" : "is not set");
-        return CR_INVALID;
-    }
+    if (api == NULL || !lambda_api_ok(api))
+        return cr_fail(CR_INVALID, rt->error, sizeof(rt->error),
+                       "AWS_LAMBDA_RUNTIME_API %s",
+                       api ? "is not a host:port" : "is not set");
     snprintf(rt->base, sizeof(rt->base), "http://%s/2018-06-01/runtime", api);
-    rt->curl = curl_easy_init();
-    return rt->curl ? CR_OK : CR_NOMEM;
+    if ((rt->curl = curl_easy_init()) == NULL)
+        return cr_fail(CR_NOMEM, rt->error, sizeof(rt->error),
+                       "no libcurl handle");
+    return CR_OK;
 }
 
 void
@@ -91,17 +91,16 @@ lambda_runtime_next(struct lambda_runtime *rt, struct lambda_invocation *inv)
     inv->request_id[0] = '\0';
     inv->deadline_ms = 0;
     snprintf(url, sizeof(url), "%s/invocation/next", rt->base);
-    if ((rc = httpc_perform(rt->curl, &req, &status, &inv->event, &why))) {
-        log_line("lambda: next invocation: %s", why);
-        return rc == CR_INVALID || rc == CR_TIMEOUT ? CR_BACKEND : rc;
-    }
+    if ((rc = httpc_perform(rt->curl, &req, &status, &inv->event, &why)))
+        return cr_fail(rc == CR_INVALID || rc == CR_TIMEOUT ? CR_BACKEND : rc,
+                       rt->error, sizeof(rt->error), "next invocation: %s",
+                       why);
     id = lambda_header(rt->curl, "Lambda-Runtime-Aws-Request-Id");
     if (status != 200 || id == NULL || id[0] == '\0' ||
-        strlen(id) >= sizeof(inv->request_id) || strchr(id, '/')) {
-        log_line("lambda: next invocation: status %ld%s", status,
-                 id ? "" : ", no request id");
-        return CR_BACKEND;
-    }
+        strlen(id) >= sizeof(inv->request_id) || strchr(id, '/'))
+        return cr_fail(CR_BACKEND, rt->error, sizeof(rt->error),
+                       "next invocation: status %ld%s", status,
+                       id ? "" : ", no request id");
     strcpy(inv->request_id, id);
     if ((deadline = lambda_header(rt->curl, "Lambda-Runtime-Deadline-Ms")))
         inv->deadline_ms = strtoll(deadline, NULL, 10);
@@ -130,17 +129,16 @@ lambda_post(struct lambda_runtime *rt, const char *path, const char *body,
     if (extra && (l = curl_slist_append(hdrs, extra)) == NULL)
         goto out;
     req.headers = hdrs;
-    if ((rc = httpc_perform(rt->curl, &req, &status, &out, &why))) {
-        log_line("lambda: POST %s: %s", path, why);
-        if (rc == CR_TIMEOUT)
-            rc = CR_BACKEND;
-        goto out;
-    }
-    if (status < 200 || status > 299) {
-        log_line("lambda: POST %s: status %ld", path, status);
-        rc = CR_BACKEND;
-    }
+    if ((rc = httpc_perform(rt->curl, &req, &status, &out, &why)))
+        rc = cr_fail(rc == CR_TIMEOUT ? CR_BACKEND : rc, rt->error,
+                     sizeof(rt->error), "POST %s: %s", path, why);
+    else if (status < 200 || status > 299)
+        rc = cr_fail(CR_BACKEND, rt->error, sizeof(rt->error),
+                     "POST %s: status %ld", path, status);
 out:
+    if (rc == CR_NOMEM)
+        cr_fail(rc, rt->error, sizeof(rt->error), "POST %s: out of memory",
+                path);
     curl_slist_free_all(hdrs);
     buf_free(&out);
     return rc;
@@ -166,12 +164,11 @@ lambda_error(struct lambda_runtime *rt, const char *path, const char *type,
                           "errorType", type);
     cr_code rc;
 
-    if (j == NULL)
-        return CR_NOMEM;
-    body = json_dumps(j, JSON_COMPACT);
+    body = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (body == NULL)
-        return CR_NOMEM;
+        return cr_fail(CR_NOMEM, rt->error, sizeof(rt->error),
+                       "POST %s: out of memory", path);
     snprintf(header, sizeof(header), "Lambda-Runtime-Function-Error-Type: %s",
              type);
     rc = lambda_post(rt, path, body, header);
@@ -196,7 +193,15 @@ lambda_runtime_init_error(struct lambda_runtime *rt, const char *type,
     return lambda_error(rt, "/init/error", type, message);
 }
 
-/* Runs fn on inv and posts its answer. A failed POST is logged and the
+/* Tells the program's report function of a failure the loop goes on from. */
+static void
+lambda_report(struct lambda_runtime *rt)
+{
+    if (rt->report)
+        rt->report(rt->report_arg, rt->error);
+}
+
+/* Runs fn on inv and posts its answer. A failed POST is reported and the
  * loop goes on: Lambda times the invocation out by itself. */
 static void
 lambda_dispatch(struct lambda_runtime *rt, struct lambda_invocation *inv,
@@ -216,8 +221,7 @@ lambda_dispatch(struct lambda_runtime *rt, struct lambda_invocation *inv,
                                  rc && response ? response
                                  : cr_strerror(rc ? rc : CR_INTERNAL));
     if (rc)
-        log_line("lambda: could not answer invocation %s: %s",
-                 inv->request_id, cr_strerror(rc));
+        lambda_report(rt);   /* the POST's path names the invocation */
     free(response);
 }
 
@@ -237,6 +241,7 @@ lambda_runtime_run(struct lambda_runtime *rt, lambda_handler_fn fn, void *arg,
              * mean the environment is going away. */
             if (++misses >= 3)
                 break;
+            lambda_report(rt);
             nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
             continue;
         }

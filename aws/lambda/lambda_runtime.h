@@ -5,7 +5,9 @@
  * A runtime asks for the next event (a long poll), then answers it with a
  * response or an invocation error; a runtime whose set-up failed reports an
  * init error instead and exits. The API's base comes from
- * AWS_LAMBDA_RUNTIME_API ("host:port"). */
+ * AWS_LAMBDA_RUNTIME_API ("host:port"). Nothing here logs: a failure's
+ * detail is left in rt->error, and the failures the loop goes on from are
+ * handed to the program's rt->report. */
 #ifndef CRUDDUR_LAMBDA_RUNTIME_H
 #define CRUDDUR_LAMBDA_RUNTIME_H
 
@@ -16,6 +18,9 @@
 
 #define LAMBDA_URL_SIZE 320
 #define LAMBDA_ID_SIZE  128
+#define LAMBDA_ERROR_SIZE 256
+
+typedef void (*lambda_report_fn)(void *arg, const char *detail);
 
 struct lambda_invocation {
     char request_id[LAMBDA_ID_SIZE];   /* Lambda-Runtime-Aws-Request-Id */
@@ -26,13 +31,19 @@ struct lambda_invocation {
 struct lambda_runtime {
     CURL *curl;
     char base[LAMBDA_URL_SIZE];   /* http://host:port/2018-06-01/runtime */
+    char error[LAMBDA_ERROR_SIZE];  /* the last failure's detail, or "" */
+    /* Told each failure lambda_runtime_run goes on from (an event missed,
+     * an answer Lambda did not take), to log; NULL: nobody. */
+    lambda_report_fn report;
+    void *report_arg;
     /* The invocation being handled (its request id for the handler's
      * trace), set by lambda_runtime_run around the handler; else NULL. */
     const struct lambda_invocation *current;
 };
 
 /* api is AWS_LAMBDA_RUNTIME_API's value. CR_INVALID when it is missing or
- * not a host:port, CR_NOMEM. On failure nothing is left to free. */
+ * not a host:port (rt->error says which), CR_NOMEM. On failure nothing is
+ * left to free. */
 cr_code lambda_runtime_init(struct lambda_runtime *rt, const char *api);
 void lambda_runtime_free(struct lambda_runtime *rt);
 
@@ -66,7 +77,8 @@ typedef cr_code (*lambda_handler_fn)(void *arg, const char *event, size_t len,
                                      char **response, const char **error_type);
 
 /* The runtime loop: next, handler, response or error; again. Returns after
- * max_events events (0: never) or when the API stops answering. */
+ * max_events events (0: never) or when the API stops answering (rt->error
+ * says how). */
 cr_code lambda_runtime_run(struct lambda_runtime *rt, lambda_handler_fn fn,
                            void *arg, long max_events);
 

@@ -15,6 +15,14 @@
 #include "aws/signup/signup_handler.h"
 #include "aws/signup/signup_lambda.h"
 
+/* The runtime's failures it goes on from, one line each. */
+static void
+post_confirmation_report(void *arg, const char *detail)
+{
+    (void)arg;
+    log_line("post-confirmation: lambda: %s", detail);
+}
+
 int
 main(void)
 {
@@ -27,6 +35,7 @@ main(void)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
     if (lambda_runtime_init(&rt, getenv("AWS_LAMBDA_RUNTIME_API"))) {
+        log_line("post-confirmation: not started: %s", rt.error);
         curl_global_cleanup();
         return 1;
     }
@@ -44,9 +53,10 @@ main(void)
         return 1;
     }
     log_line("post-confirmation: ready");
+    rt.report = post_confirmation_report;
     rc = lambda_runtime_run(&rt, signup_lambda_handle, &h, 0);
-    log_line("post-confirmation: the Runtime API went away: %s",
-             cr_strerror(rc));
+    log_line("post-confirmation: the Runtime API went away: %s (%s)",
+             cr_strerror(rc), rt.error);
     db_free(h.db);
     lambda_runtime_free(&rt);
     curl_global_cleanup();

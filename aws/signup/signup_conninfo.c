@@ -155,12 +155,12 @@ signup_lookup(int secret, const char *ref, char **text,
         return CR_INVALID;
     }
     if ((rc = aws_env_load(&env, 0))) {
-        signup_error_set(err, "ConfigError",
-                         "an AWS setting is wrong (the log names it)");
+        signup_error_set(err, "ConfigError", "%s", env.error);
         return rc;
     }
     if ((rc = aws_client_init(&aws, &env))) {
-        signup_error_set(err, "ConfigError", "no AWS credentials");
+        signup_error_set(err, "ConfigError", "no AWS credentials: %s",
+                         aws.creds.error);
         return rc;
     }
     if (secret)

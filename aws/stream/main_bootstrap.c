@@ -17,6 +17,14 @@
 #include "aws/stream/stream_lambda.h"
 #include "aws/stream/stream_trace.h"
 
+/* The runtime's failures it goes on from, one line each. */
+static void
+bootstrap_report(void *arg, const char *detail)
+{
+    (void)arg;
+    log_line("bootstrap: lambda: %s", detail);
+}
+
 int
 main(void)
 {
@@ -31,14 +39,15 @@ main(void)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
     if (lambda_runtime_init(&rt, env_get("AWS_LAMBDA_RUNTIME_API"))) {
+        log_line("bootstrap: %s", rt.error);
         curl_global_cleanup();
         return 1;
     }
-    /* aws_env_load logs which variable is wrong; the init error says so. */
+    /* Which variable is wrong: logged here and said by the init error. */
     if (aws_env_load(&env, 0))
-        why = "configuration: see the log for the variable";
+        why = env.error;
     else if (aws_client_init(&aws, &env))
-        why = "no AWS credentials in the environment";
+        why = aws.creds.error;
     else if (stream_trace_new(&trace))
         why = "configuration: see the log for the OTEL_ variable";
     if (why) {
@@ -56,8 +65,10 @@ main(void)
         h.trace = trace;
     }
     log_line("bootstrap: table %s, region %s", aws.env.table, aws.env.region);
+    rt.report = bootstrap_report;
     rc = lambda_runtime_run(&rt, stream_lambda_handle, &h, 0);
-    log_line("bootstrap: the Runtime API went away: %s", cr_strerror(rc));
+    log_line("bootstrap: the Runtime API went away: %s (%s)", cr_strerror(rc),
+             rt.error);
     stream_trace_free(trace);
     aws_client_free(&aws);
     lambda_runtime_free(&rt);

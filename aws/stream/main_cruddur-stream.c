@@ -59,8 +59,14 @@ main(void)
     /* The worker's OTEL_* variables: no endpoint, no tracer. */
     if (stream_trace_new(&trace))
         goto out_curl;
-    if (aws_env_load(&env, 0) || aws_client_init(&aws, &env))
+    if (aws_env_load(&env, 0)) {
+        log_line("config: %s", env.error);
         goto out_curl;
+    }
+    if (aws_client_init(&aws, &env)) {
+        log_line("config: %s", aws.creds.error);
+        goto out_curl;
+    }
     if (stream_poller_init(&p, &aws, state, &stream_stop) == CR_OK) {
         p.handler.trace = trace;
         log_line("stream: polling table %s at %s", env.table,

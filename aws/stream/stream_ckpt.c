@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include "app/core/buf.h"
-#include "app/core/log.h"
 #include "aws/stream/stream_ckpt.h"
 
 #define CKPT_FILE "stream-checkpoints.json"
+
+/* What the caller should log, into c->detail. */
+#define STREAM_CKPT_TELL(c, ...) \
+    cr_fail(CR_OK, (c)->detail, sizeof((c)->detail), __VA_ARGS__)
 
 static void
 stream_ckpt_read(struct stream_ckpt *c)
@@ -21,8 +24,8 @@ stream_ckpt_read(struct stream_ckpt *c)
     j = json_load_file(c->path, 0, &jerr);
     if (j == NULL) {
         if (access(c->path, F_OK) == 0)
-            log_line("stream: %s does not parse (%s); starting over",
-                     CKPT_FILE, jerr.text);
+            STREAM_CKPT_TELL(c, "%s does not parse (%s); starting over",
+                             CKPT_FILE, jerr.text);
         return;
     }
     arn = json_string_value(json_object_get(j, "stream_arn"));
@@ -68,17 +71,22 @@ cr_code
 stream_ckpt_use_stream(struct stream_ckpt *c, const char *arn)
 {
     char *copy;
+    int changed = c->stream_arn != NULL;
+    cr_code rc;
 
+    c->detail[0] = '\0';
     if (c->stream_arn && strcmp(c->stream_arn, arn) == 0)
         return CR_OK;
     if ((copy = strdup(arn)) == NULL)
         return CR_NOMEM;
-    if (c->stream_arn)
-        log_line("stream: the table's stream changed; old checkpoints dropped");
     free(c->stream_arn);
     c->stream_arn = copy;
     json_object_clear(c->shards);
-    return stream_ckpt_save(c);
+    /* A failed save says why; else a changed stream is the news. */
+    if ((rc = stream_ckpt_save(c)) == CR_OK && changed)
+        STREAM_CKPT_TELL(c, "the table's stream changed; old checkpoints "
+                         "dropped");
+    return rc;
 }
 
 const char *
@@ -90,6 +98,7 @@ stream_ckpt_get(const struct stream_ckpt *c, const char *shard)
 cr_code
 stream_ckpt_set(struct stream_ckpt *c, const char *shard, const char *seq)
 {
+    c->detail[0] = '\0';
     if (json_object_set_new(c->shards, shard, json_string(seq)))
         return CR_NOMEM;
     return stream_ckpt_save(c);
@@ -103,6 +112,7 @@ stream_ckpt_prune(struct stream_ckpt *c, json_t *live)
     size_t i;
     int changed;
 
+    c->detail[0] = '\0';
     if (keep == NULL)
         return CR_NOMEM;
     json_array_foreach(live, i, id) {
@@ -118,13 +128,15 @@ stream_ckpt_prune(struct stream_ckpt *c, json_t *live)
 
 /* The whole file to path.tmp, flushed to disk, then renamed over path. */
 cr_code
-stream_ckpt_save(const struct stream_ckpt *c)
+stream_ckpt_save(struct stream_ckpt *c)
 {
     struct buf tmp;
     json_t *j = NULL;
     FILE *f = NULL;
+    int bad;
     cr_code rc = CR_NOMEM;
 
+    c->detail[0] = '\0';
     if (c->path == NULL)
         return CR_OK;
     buf_init(&tmp, 0);
@@ -135,25 +147,23 @@ stream_ckpt_save(const struct stream_ckpt *c)
     if (j == NULL)
         goto out;
     rc = CR_BACKEND;
-    if ((f = fopen(tmp.data, "w")) == NULL ||
-        json_dumpf(j, f, JSON_INDENT(1) | JSON_SORT_KEYS) ||
-        fflush(f) || fsync(fileno(f))) {
-        log_line("stream: cannot write %s: %s", tmp.data, strerror(errno));
-        goto out;
-    }
-    if (fclose(f)) {
-        f = NULL;
-        goto out;
-    }
+    bad = (f = fopen(tmp.data, "w")) == NULL ||
+          json_dumpf(j, f, JSON_INDENT(1) | JSON_SORT_KEYS) ||
+          fflush(f) || fsync(fileno(f));
+    if (f && fclose(f))
+        bad = 1;
     f = NULL;
+    if (bad) {
+        STREAM_CKPT_TELL(c, "cannot write %s: %s", tmp.data, strerror(errno));
+        goto out;
+    }
     if (rename(tmp.data, c->path)) {
-        log_line("stream: cannot rename into %s: %s", c->path, strerror(errno));
+        STREAM_CKPT_TELL(c, "cannot rename into %s: %s", c->path,
+                         strerror(errno));
         goto out;
     }
     rc = CR_OK;
 out:
-    if (f)
-        fclose(f);
     json_decref(j);
     buf_free(&tmp);
     return rc;

@@ -58,16 +58,29 @@ poll_forget(struct stream_poller *p)
     p->described_ms = 0;
 }
 
+/* What the checkpoint file's last call has to tell, logged here: the
+ * poller is the program's loop, stream_ckpt logs nothing. */
+static void
+poll_ckpt_told(struct stream_poller *p)
+{
+    if (p->ckpt.detail[0])
+        log_line("stream: %s", p->ckpt.detail);
+}
+
 cr_code
 stream_poller_init(struct stream_poller *p, struct aws_client *aws,
                    const char *state_dir, volatile sig_atomic_t *stop)
 {
+    cr_code rc;
+
     memset(p, 0, sizeof(*p));
     p->aws = aws;
     p->stop = stop;
     p->idle_ms = POLL_IDLE_MIN_MS;
     stream_handler_init(&p->handler, aws, aws->env.table);
-    return stream_ckpt_load(&p->ckpt, state_dir);
+    rc = stream_ckpt_load(&p->ckpt, state_dir);
+    poll_ckpt_told(p);
+    return rc;
 }
 
 void
@@ -115,8 +128,12 @@ poll_find_stream(struct stream_poller *p)
     rc = CR_NOT_FOUND;
     if (arn && (p->stream_arn = strdup(arn)) == NULL)
         rc = CR_NOMEM;
-    else if (arn && (rc = stream_ckpt_use_stream(&p->ckpt, arn)) == CR_OK)
-        log_line("stream: following %s", arn);
+    else if (arn) {
+        rc = stream_ckpt_use_stream(&p->ckpt, arn);
+        poll_ckpt_told(p);
+        if (rc == CR_OK)
+            log_line("stream: following %s", arn);
+    }
     json_decref(resp);
     return rc;
 }
@@ -182,8 +199,12 @@ poll_describe(struct stream_poller *p)
                             "StreamDescription.LastEvaluatedShardId",
                             "ExclusiveStartShardId", poll_shards_page, &pg,
                             &p->err);
-    if (rc == CR_OK && (rc = stream_ckpt_prune(&p->ckpt, pg.live)) == CR_BACKEND)
-        rc = CR_OK;   /* the file is rewritten with the next checkpoint */
+    if (rc == CR_OK) {
+        rc = stream_ckpt_prune(&p->ckpt, pg.live);
+        poll_ckpt_told(p);
+        if (rc == CR_BACKEND)
+            rc = CR_OK;   /* the file is rewritten with the next checkpoint */
+    }
     if (rc == CR_OK)
         p->described_ms = poll_now_ms();
     json_decref(req);
@@ -224,6 +245,15 @@ poll_iterator(struct stream_poller *p, struct poll_shard *s)
     return rc;
 }
 
+/* s's checkpoint moved to seq; a file that cannot be written is told and
+ * left (the memory copy holds, the next save tries again). */
+static void
+poll_save(struct stream_poller *p, struct poll_shard *s, const char *seq)
+{
+    stream_ckpt_set(&p->ckpt, s->id, seq);
+    poll_ckpt_told(p);
+}
+
 /* Index of the record whose sequence number is seq; 0 when none is. */
 static size_t
 poll_index_of(json_t *records, const char *seq)
@@ -250,7 +280,7 @@ poll_failed(struct stream_poller *p, struct poll_shard *s, json_t *records,
                              : NULL;
 
     if (prev)
-        stream_ckpt_set(&p->ckpt, s->id, prev);
+        poll_save(p, s, prev);
     if (s->fail_seq && strcmp(s->fail_seq, f->id) == 0) {
         s->fail_count++;
     } else {
@@ -263,7 +293,7 @@ poll_failed(struct stream_poller *p, struct poll_shard *s, json_t *records,
     if (f->rc == CR_INVALID && f->id[0] && s->fail_count >= POLL_POISON_TRIES) {
         log_line("stream: shard %s: giving up malformed record %s after %d "
                  "tries", s->id, f->id, s->fail_count);
-        stream_ckpt_set(&p->ckpt, s->id, f->id);
+        poll_save(p, s, f->id);
         s->backoff_ms = 0;
         return;
     }
@@ -325,7 +355,7 @@ poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
         stream_report_free(&rep);
         s->backoff_ms = 0;
         if ((last = stream_record_seq(json_array_get(records, n - 1))))
-            stream_ckpt_set(&p->ckpt, s->id, last);
+            poll_save(p, s, last);
         first = stream_record_seq(json_array_get(records, 0));
         log_line("stream: shard %s: applied %zu records %s..%s", s->id, n,
                  first ? first : "?", last ? last : "?");

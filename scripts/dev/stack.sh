@@ -224,3 +224,22 @@ cr_pg_purge() {
     rm -f "$CRUDDUR_STATE/pg.dir"
     echo "removed the PostgreSQL cluster in $base"
 }
+
+# Removes the workers' write counter in shared memory, which outlives them;
+# the worker itself names it (--write-counter-path, --remove-write-counter;
+# app/core/shm_gen.c). Only when no process maps it: workers of another
+# stack on the same CONNECTION_URL share it, and new ones of theirs would
+# make another.
+cr_counter_purge() {
+    local path
+    if [[ ! -x $CRUDDUR_WORKER_BIN ]]; then
+        cr_note "no $CRUDDUR_WORKER_BIN: write counter left"
+        return 0
+    fi
+    path=$("$CRUDDUR_WORKER_BIN" --write-counter-path) || return 1
+    if grep -qsF "$path" /proc/[0-9]*/maps; then
+        cr_note "workers still use $path: kept"
+        return 1
+    fi
+    "$CRUDDUR_WORKER_BIN" --remove-write-counter
+}

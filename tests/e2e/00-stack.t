@@ -82,4 +82,14 @@ is scalar(@workers), $ENV{CRUDDUR_WORKERS}, "lighttpd runs CRUDDUR_WORKERS=$ENV{
 my $log = "$ENV{CRUDDUR_STATE}/lighttpd.log";
 ok -s $log, 'the workers log into the state folder';
 
+# the workers' write counter in shared memory, where the worker says it is
+# (scripts/test checks that `scripts/dev/down --purge` removes it)
+my $counter = `"$ENV{CRUDDUR_WORKER_BIN}" --write-counter-path`;
+chomp $counter;
+like $counter, qr{^/dev/shm/cruddur-gen-[0-9a-f]{16}$}, 'the worker names its write counter';
+SKIP: {
+    skip 'the response cache is off', 1 if ($ENV{CRUDDUR_RESPONSE_CACHE} // '1') eq '0';
+    ok -e $counter, '... and the workers made it';
+}
+
 done_testing;

@@ -52,14 +52,22 @@ test_env_keys(void **state)
     assert_string_equal(c.token, "TOKEN");
     clear_env();
     setenv("AWS_ACCESS_KEY_ID", "AKID", 1);
+    /* Each refusal says why in c.error (the caller logs it). */
     assert_int_equal(aws_creds_init(&c), CR_INVALID);   /* half a pair */
+    assert_string_equal(c.error, "AWS_ACCESS_KEY_ID is set without "
+                                 "AWS_SECRET_ACCESS_KEY");
     clear_env();
     assert_int_equal(aws_creds_init(&c), CR_INVALID);   /* nothing */
+    assert_non_null(strstr(c.error, "no AWS credentials"));
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds", 1);
     assert_int_equal(aws_creds_init(&c), CR_INVALID);   /* plain http away */
+    assert_string_equal(c.error,
+                        "AWS_CONTAINER_CREDENTIALS_FULL_URI is not allowed");
     clear_env();
     setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "no-slash", 1);
     assert_int_equal(aws_creds_init(&c), CR_INVALID);
+    assert_string_equal(c.error,
+                        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is malformed");
     clear_env();
 }
 

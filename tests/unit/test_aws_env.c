@@ -42,15 +42,15 @@ static const char *const refused[] = {
     "http://127.0.0.1:8000/path",
 };
 
+static struct aws_env last;   /* the last load_with's */
+
 static cr_code
 load_with(const char *name, const char *value)
 {
-    struct aws_env env;
-
     unsetenv("AWS_ENDPOINT_URL");
     unsetenv("AWS_COGNITO_ENDPOINT");
     setenv(name, value, 1);
-    return aws_env_load(&env, 0);
+    return aws_env_load(&last, 0);
 }
 
 static void
@@ -66,6 +66,9 @@ test_overrides(void **state)
         for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
             if (load_with(names[n], refused[i]) != CR_INVALID)
                 fail_msg("%s accepted: %s", names[n], refused[i]);
+            else if (strncmp(last.error, names[n], strlen(names[n])) != 0)
+                fail_msg("%s refused without naming it: %s", names[n],
+                         last.error);
     }
 }
 

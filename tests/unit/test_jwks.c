@@ -396,14 +396,17 @@ test_jwks_load_direct(void **state)
     snprintf(doc, sizeof(doc), "{\"keys\":[%s,%s]}", ja, ja);
     assert_int_equal(jwks_load(set, doc, strlen(doc)), CR_OK);
     assert_int_equal(jwks_count(set), 1);            /* duplicate kid */
+    assert_int_equal(jwks_skipped(set), 1);
     assert_int_equal(jwks_load(set, "[]", 2), CR_INVALID);
     assert_int_equal(jwks_load(set, "{\"keys\":[", 9), CR_INVALID);
     assert_int_equal(jwks_count(set), 1);            /* old set kept */
+    assert_int_equal(jwks_skipped(set), 1);
     assert_int_equal(jwks_key(set, NULL, "k1", FX_T0, &pem, &len), CR_OK);
     assert_string_equal(pem, w.a.pub_pem);
     assert_int_equal(len, strlen(w.a.pub_pem));
     assert_int_equal(jwks_load(set, "{\"keys\":[]}", 11), CR_OK);
     assert_int_equal(jwks_count(set), 0);
+    assert_int_equal(jwks_skipped(set), 0);
     jwks_free(set);
     free(ja);
 }

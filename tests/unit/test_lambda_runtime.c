@@ -128,14 +128,20 @@ test_next_failures(void **state)
     fake_api(&f, api, sizeof(api));
     assert_int_equal(lambda_runtime_init(&rt, api), CR_OK);
     lambda_invocation_init(&inv);
+    /* Each failure's detail is the caller's to log, in rt.error. */
     assert_int_equal(lambda_runtime_next(&rt, &inv), CR_BACKEND);
+    assert_string_equal(rt.error, "next invocation: status 200, no request id");
     assert_int_equal(lambda_runtime_next(&rt, &inv), CR_BACKEND);  /* 500 */
+    assert_string_equal(rt.error, "next invocation: status 500, no request id");
     fake_stop(&f);
     assert_int_equal(lambda_runtime_next(&rt, &inv), CR_BACKEND);  /* closed */
+    assert_non_null(strstr(rt.error, "next invocation: "));
     lambda_invocation_free(&inv);
     lambda_runtime_free(&rt);
     assert_int_equal(lambda_runtime_init(&rt, NULL), CR_INVALID);
+    assert_string_equal(rt.error, "AWS_LAMBDA_RUNTIME_API is not set");
     assert_int_equal(lambda_runtime_init(&rt, "no port"), CR_INVALID);
+    assert_string_equal(rt.error, "AWS_LAMBDA_RUNTIME_API is not a host:port");
 }
 
 static void

@@ -53,9 +53,14 @@ main(int argc, char **argv)
     if (i >= argc || strcmp(argv[i], "-h") == 0 ||
         strcmp(argv[i], "--help") == 0)
         return usage();
-    if (aws_env_load(&env, t.prod) != CR_OK ||
-        aws_client_init(&t.aws, &env) != CR_OK)
+    if (aws_env_load(&env, t.prod) != CR_OK) {
+        fprintf(stderr, "cruddur-aws: %s\n", env.error);
         return 1;
+    }
+    if (aws_client_init(&t.aws, &env) != CR_OK) {
+        fprintf(stderr, "cruddur-aws: %s\n", t.aws.creds.error);
+        return 1;
+    }
     rc = dispatch(&t, argv[i], argc - i - 1, argv + i + 1);
     aws_client_free(&t.aws);
     return rc;

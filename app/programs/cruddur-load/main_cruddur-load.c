@@ -283,9 +283,12 @@ load_run(const struct config *cfg, const struct user *caller,
                                     .group_uuid = group, .caller = caller,
                                     .seconds = seconds,
                                     .pause_us = pause_us };
-        if (db_new(&ctx[i].db, cfg->connection_url) ||
-            aws_client_init(&ctx[i].aws, &cfg->aws))
+        if (db_new(&ctx[i].db, cfg->connection_url))
             goto out;
+        if (aws_client_init(&ctx[i].aws, &cfg->aws)) {
+            log_line("load: %s", ctx[i].aws.creds.error);
+            goto out;
+        }
     }
     /* Connections are made one after the other before the clock starts,
      * as a worker's are: 64 at once can overrun a busy server's connect

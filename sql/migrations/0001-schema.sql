@@ -1,12 +1,9 @@
--- Cruddur's PostgreSQL schema: users and their activities ("cruds").
--- Loaded by scripts/db/schema-load; it drops what it creates, so loading it
--- again gives an empty database of the current shape.
-
-DROP FUNCTION IF EXISTS public.activity_json;
-DROP TABLE IF EXISTS public.idempotency_keys;
-DROP TABLE IF EXISTS public.activities;
-DROP TABLE IF EXISTS public.users;
-DROP FUNCTION IF EXISTS public.cruddur_notify_change;
+-- Migration 0001: Cruddur's PostgreSQL schema as it stood when migrations
+-- began: users and their activities ("cruds"). scripts/db/migrate applies
+-- each sql/migrations/NNNN-name.sql once, in order, in one transaction
+-- with its row in schema_migrations; a database made before migrations is
+-- taken to be at this one. A change of shape is a new file, never an edit
+-- of an applied one; whatever it creates gets its DROP in sql/reset.sql.
 
 CREATE TABLE public.users (
   uuid            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -72,18 +69,11 @@ $$;
 -- A post sent with an Idempotency-Key header: the answer it got, written in
 -- the same statement as the activity, so a retry of a post whose outcome
 -- the caller never learned (503 outcome_unknown, a cut connection) gets
--- that answer instead of a second activity. request is the post's
--- fingerprint (services/idempotency.h): the same key with another post is
--- refused. A key answers until expires_at (IDEM_TTL_S, a day, after the
--- post); past it the key is as if never used, and keyed posts delete
--- expired keys as they go (sql/queries/idempotency_expire.sql).
+-- that answer instead of a second activity.
 CREATE TABLE public.idempotency_keys (
   user_uuid  uuid NOT NULL REFERENCES public.users (uuid) ON DELETE CASCADE,
   key        text NOT NULL CHECK (char_length(key) BETWEEN 1 AND 128),
-  request    text NOT NULL,
   response   text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
-  expires_at timestamptz NOT NULL,
   PRIMARY KEY (user_uuid, key)
 );
-CREATE INDEX idempotency_keys_expires_idx ON public.idempotency_keys (expires_at);

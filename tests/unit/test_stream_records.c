@@ -1,0 +1,364 @@
+/* test_stream_records.c - the stream handler's reading of record batches
+ * recorded from DynamoDB Local's own stream (tests/unit/stream_fixture.h):
+ * several records, out of order, duplicated, REMOVE, Idempotency-Key items, a poisoned record,
+ * DynamoDB down, not a batch; and a poller restarted from its checkpoints
+ * reads each record once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "aws/client/aws_env.h"
+#include "aws/messages/msg_key.h"
+#include "aws/messages/msg_req.h"
+#include "aws/stream/stream_handler.h"
+#include "aws/stream/stream_poller.h"
+#include "tests/unit/ddb_local.h"
+#include "tests/unit/stream_fixture.h"
+
+static void
+test_not_a_batch(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    json_t *j = json_pack("{s:i}", "foo", 1);
+
+    (void)state;
+    stream_handler_init(&h, &sfx_aws, SFX_TABLE);
+    assert_int_equal(stream_handle_batch(&h, j, &rep), CR_INVALID);
+    json_decref(j);
+}
+
+static void
+test_several_records(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct sfx_convo c;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], t2[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    json_t *recs;
+
+    (void)state;
+    SFX_NEED_DDB();
+    stream_handler_init(&h, &sfx_aws, SFX_TABLE);
+    sfx_new_convo(&c, t0);
+    sfx_post(&c, "one", t1);
+    sfx_post(&c, "two", t2);
+    msg_key_messages(c.g, pk);
+    recs = sfx_recorded(pk);
+    assert_int_equal(json_array_size(recs), 3);   /* hello, one, two */
+    assert_int_equal(sfx_run(&h, recs, &rep), 0);
+    assert_int_equal(rep.nrecords, 3);
+    stream_report_free(&rep);
+    sfx_assert_rows_at(&c, t2, "two");
+    /* "hello" left them alone (equal), "one" and "two" moved both rows. */
+    assert_int_equal(h.moved, 4);
+    json_decref(recs);
+}
+
+static void
+test_out_of_order_and_duplicates(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct sfx_convo c;
+    char t0[MSG_TIME_SIZE], t[3][MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    json_t *recs, *mixed;
+
+    (void)state;
+    SFX_NEED_DDB();
+    stream_handler_init(&h, &sfx_aws, SFX_TABLE);
+    sfx_new_convo(&c, t0);
+    sfx_post(&c, "a", t[0]);
+    sfx_post(&c, "b", t[1]);
+    sfx_post(&c, "c", t[2]);
+    msg_key_messages(c.g, pk);
+    recs = sfx_recorded(pk);   /* hello a b c */
+    assert_int_equal(json_array_size(recs), 4);
+    /* The newest first, then older ones and a duplicate of the newest. */
+    mixed = json_pack("[O,O,O,O,O]", json_array_get(recs, 3),
+                      json_array_get(recs, 1), json_array_get(recs, 3),
+                      json_array_get(recs, 2), json_array_get(recs, 0));
+    assert_int_equal(sfx_run(&h, mixed, &rep), 0);
+    stream_report_free(&rep);
+    sfx_assert_rows_at(&c, t[2], "c");
+    assert_int_equal(h.moved, 2);
+    /* The whole stream replayed: nothing moves. */
+    assert_int_equal(sfx_run(&h, recs, &rep), 0);
+    stream_report_free(&rep);
+    assert_int_equal(h.moved, 2);
+    sfx_assert_rows_at(&c, t[2], "c");
+    json_decref(mixed);
+    json_decref(recs);
+}
+
+static void
+test_remove_and_other_rows(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct sfx_convo c;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], pk[MSG_KEY_SIZE], gk[MSG_KEY_SIZE];
+    json_t *recs, *grp, *r;
+    size_t i, removes = 0;
+
+    (void)state;
+    SFX_NEED_DDB();
+    stream_handler_init(&h, &sfx_aws, SFX_TABLE);
+    sfx_new_convo(&c, t0);
+    sfx_post(&c, "gone", t1);
+    msg_key_messages(c.g, pk);
+    /* The message deleted: a REMOVE record. */
+    json_decref(sfx_call(AWS_DYNAMODB, "DeleteItem",
+                         json_pack("{s:s, s:{s:{s:s}, s:{s:s}}}",
+                                   "TableName", SFX_TABLE, "Key", "pk", "S",
+                                   pk, "sk", "S", t1)));
+    recs = sfx_recorded(pk);
+    json_array_foreach(recs, i, r)
+        removes += strcmp(json_string_value(json_object_get(r, "eventName")),
+                          "REMOVE") == 0;
+    assert_int_equal(removes, 1);
+    /* Only the REMOVE (and the group rows' own records): nothing moves. */
+    msg_key_group(c.a, gk);
+    grp = sfx_recorded(gk);
+    assert_true(json_array_size(grp) >= 1);
+    json_array_append(grp, json_array_get(recs, json_array_size(recs) - 1));
+    assert_int_equal(sfx_run(&h, grp, &rep), 0);
+    stream_report_free(&rep);
+    assert_int_equal(h.moved, 0);
+    sfx_assert_rows_at(&c, t0, "hello");
+    json_decref(grp);
+    json_decref(recs);
+}
+
+/* A message written with an Idempotency-Key item (pattern D with a key):
+ * the key's own stream records (INSERT, and a MODIFY when an expired key
+ * is taken again) move nothing, fail nothing and are not messages; a live
+ * key refuses a second write (the transaction's last reason), an expired
+ * one does not. */
+static void
+test_idempotency_key_items(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct sfx_convo c;
+    struct msg_idem k;
+    struct msg_row m;
+    struct aws_error err;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], ik[MSG_KEY_SIZE];
+    json_t *req, *resp = NULL, *recs;
+    int64_t now = 1800000000;
+
+    (void)state;
+    SFX_NEED_DDB();
+    stream_handler_init(&h, &sfx_aws, SFX_TABLE);
+    sfx_new_convo(&c, t0);
+    memset(&k, 0, sizeof(k));
+    strcpy(k.owner_uuid, c.b);
+    strcpy(k.key, "retry-me");
+    strcpy(k.request, "f00d");
+    k.response = "{\"message_group_uuid\":\"x\"}";
+    k.expires_at = now + 60;
+    memset(&m, 0, sizeof(m));
+    sfx_next_time(t1);
+    strcpy(m.group_uuid, c.g);
+    strcpy(m.sk, t1);
+    assert_int_equal(uuid_v4(m.message_uuid), CR_OK);
+    strcpy(m.user_uuid, c.b);
+    strcpy(m.user_display_name, "Sender");
+    strcpy(m.user_handle, "sender");
+    m.message = "keyed";
+    assert_int_equal(msg_req_put_message_keyed(SFX_TABLE, NULL, 0, &m, &k, now,
+                                               &req), CR_OK);
+    json_decref(sfx_call(AWS_DYNAMODB, "TransactWriteItems", req));
+    /* The same key again, live: the key's Put (index 1) lost. */
+    sfx_next_time(m.sk);
+    assert_int_equal(msg_req_put_message_keyed(SFX_TABLE, NULL, 0, &m, &k, now,
+                                               &req), CR_OK);
+    assert_int_equal(aws_call(&sfx_aws, AWS_DYNAMODB, "TransactWriteItems", req,
+                              &resp, &err), CR_CONFLICT);
+    json_decref(req);
+    assert_int_equal(err.nreasons, 2);
+    assert_string_equal(err.reasons[0], "None");
+    assert_string_equal(err.reasons[1], "ConditionalCheckFailed");
+    /* Once it expired, the key is taken again (a new item: a write that
+     * changes nothing makes no stream record). */
+    k.expires_at = now + 121;
+    assert_int_equal(msg_req_put_message_keyed(SFX_TABLE, NULL, 0, &m, &k,
+                                               now + 61, &req), CR_OK);
+    json_decref(sfx_call(AWS_DYNAMODB, "TransactWriteItems", req));
+    msg_key_idem(c.b, ik);
+    recs = sfx_recorded(ik);
+    assert_int_equal(json_array_size(recs), 2);
+    assert_int_equal(sfx_run(&h, recs, &rep), 0);
+    stream_report_free(&rep);
+    assert_int_equal(h.moved + h.dropped + h.healed, 0);
+    sfx_assert_rows_at(&c, t0, "hello");
+    json_decref(recs);
+}
+
+static void
+test_poisoned_record_alone(void **state)
+{
+    struct stream_handler h;
+    struct stream_report rep;
+    struct sfx_convo c, d;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], u0[MSG_TIME_SIZE], u1[MSG_TIME_SIZE];
+    char pk[MSG_KEY_SIZE], pk2[MSG_KEY_SIZE];
+    json_t *a, *b, *poison, *batch, *resp;
+
+    (void)state;
+    SFX_NEED_DDB();
+    stream_handler_init(&h, &sfx_aws, SFX_TABLE);
+    sfx_new_convo(&c, t0);
+    sfx_new_convo(&d, u0);
+    sfx_post(&c, "c1", t1);
+    sfx_post(&d, "d1", u1);
+    msg_key_messages(c.g, pk);
+    msg_key_messages(d.g, pk2);
+    a = sfx_recorded(pk);
+    b = sfx_recorded(pk2);
+    /* A MSG# record whose image lost its message_uuid. */
+    poison = json_deep_copy(json_array_get(a, 1));
+    json_object_del(json_object_get(json_object_get(poison, "dynamodb"),
+                                    "NewImage"), "message_uuid");
+    json_object_set_new(json_object_get(poison, "dynamodb"), "SequenceNumber",
+                        json_string("999000000000000000001"));
+    batch = json_pack("[O,o,O]", json_array_get(a, 1), poison,
+                      json_array_get(b, 1));
+    assert_int_equal(sfx_run(&h, batch, &rep), 1);
+    assert_string_equal(rep.failed[0].id, "999000000000000000001");
+    assert_int_equal(rep.failed[0].rc, CR_INVALID);
+    assert_int_equal(stream_report_response(&rep, &resp), CR_OK);
+    stream_report_free(&rep);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(
+        json_object_get(resp, "batchItemFailures"), 0), "itemIdentifier")),
+        "999000000000000000001");
+    assert_int_equal(json_array_size(json_object_get(resp, "batchItemFailures")), 1);
+    sfx_assert_rows_at(&c, t1, "c1");
+    sfx_assert_rows_at(&d, u1, "d1");
+    json_decref(resp);
+    json_decref(batch);
+    json_decref(a);
+    json_decref(b);
+}
+
+/* DynamoDB down: the record fails with DynamoDB's code and is reported. */
+static void
+test_ddb_unavailable(void **state)
+{
+    struct aws_client dead;
+    struct aws_env env;
+    struct stream_handler h;
+    struct stream_report rep;
+    struct sfx_convo c;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    json_t *recs;
+
+    (void)state;
+    SFX_NEED_DDB();
+    sfx_new_convo(&c, t0);
+    sfx_post(&c, "lost?", t1);
+    msg_key_messages(c.g, pk);
+    recs = sfx_recorded(pk);
+    assert_int_equal(aws_env_load(&env, 0), CR_OK);
+    snprintf(env.ddb_endpoint, sizeof(env.ddb_endpoint), "http://127.0.0.1:%d",
+             ddb_local_free_port());
+    assert_int_equal(aws_client_init(&dead, &env), CR_OK);
+    dead.max_tries = 1;
+    stream_handler_init(&h, &dead, SFX_TABLE);
+    /* Both records (the first message too) needed the index: both fail,
+     * each reported by its own sequence number. */
+    assert_int_equal(sfx_run(&h, recs, &rep), 2);
+    assert_int_equal(rep.failed[0].rc, CR_DDB_UNAVAILABLE);
+    assert_int_equal(rep.failed[1].rc, CR_DDB_UNAVAILABLE);
+    assert_string_equal(rep.failed[0].id,
+                        stream_record_seq(json_array_get(recs, 0)));
+    assert_string_equal(rep.failed[1].id,
+                        stream_record_seq(json_array_get(recs, 1)));
+    stream_report_free(&rep);
+    aws_client_free(&dead);
+    /* Nothing moved; the real handler then applies it. */
+    sfx_assert_rows_at(&c, t0, "hello");
+    stream_handler_init(&h, &sfx_aws, SFX_TABLE);
+    assert_int_equal(sfx_run(&h, recs, &rep), 0);
+    stream_report_free(&rep);
+    sfx_assert_rows_at(&c, t1, "lost?");
+    json_decref(recs);
+}
+
+/* Passes until two in a row read nothing; the records read. */
+static size_t
+quiesce(struct stream_poller *p)
+{
+    size_t n, total = 0;
+    int i, quiet = 0;
+
+    for (i = 0; i < 50 && quiet < 2; i++) {
+        assert_int_equal(stream_poller_pass(p, &n), CR_OK);
+        total += n;
+        quiet = n ? 0 : quiet + 1;
+    }
+    assert_int_equal(quiet, 2);
+    return total;
+}
+
+/* The poller applies, checkpoints, and after a restart reads only what is
+ * new: nothing skipped, nothing replayed. */
+static void
+test_poller_restart(void **state)
+{
+    volatile sig_atomic_t stop = 0;
+    struct stream_poller p;
+    struct sfx_convo c;
+    char dir[] = "/tmp/cruddur-stream-test.XXXXXX", path[64];
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], t2[MSG_TIME_SIZE];
+    size_t n, total;
+    int i;
+
+    (void)state;
+    SFX_NEED_DDB();
+    assert_non_null(mkdtemp(dir));
+    sfx_new_convo(&c, t0);
+    sfx_post(&c, "before", t1);
+    assert_int_equal(stream_poller_init(&p, &sfx_aws, dir, &stop), CR_OK);
+    total = quiesce(&p);
+    assert_true(total > 0);
+    sfx_assert_rows_at(&c, t1, "before");
+    stream_poller_free(&p);
+
+    /* A new poller on the same folder: nothing old is read again. */
+    assert_int_equal(stream_poller_init(&p, &sfx_aws, dir, &stop), CR_OK);
+    assert_int_equal(quiesce(&p), 0);
+    sfx_post(&c, "after", t2);
+    /* The first records it reads are exactly the new message. */
+    for (i = 0, n = 0; i < 20 && n == 0; i++)
+        assert_int_equal(stream_poller_pass(&p, &n), CR_OK);
+    assert_int_equal(n, 1);
+    sfx_assert_rows_at(&c, t2, "after");
+    stream_poller_free(&p);
+    snprintf(path, sizeof(path), "%s/stream-checkpoints.json", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_not_a_batch),
+        cmocka_unit_test(test_several_records),
+        cmocka_unit_test(test_out_of_order_and_duplicates),
+        cmocka_unit_test(test_remove_and_other_rows),
+        cmocka_unit_test(test_idempotency_key_items),
+        cmocka_unit_test(test_poisoned_record_alone),
+        cmocka_unit_test(test_ddb_unavailable),
+        cmocka_unit_test(test_poller_restart),
+    };
+
+    return cmocka_run_group_tests(tests, sfx_setup, sfx_teardown);
+}
