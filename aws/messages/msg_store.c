@@ -19,6 +19,14 @@ msg_store_call(struct aws_client *aws, const char *target, json_t *req,
     return msg_store_code(aws_call(aws, AWS_DYNAMODB, target, req, resp, err));
 }
 
+cr_code
+msg_store_read(struct aws_client *aws, const char *target, json_t *req,
+               aws_answer_fn fn, void *arg, struct aws_error *err)
+{
+    return msg_store_code(aws_call_read(aws, AWS_DYNAMODB, target, req, fn,
+                                        arg, err));
+}
+
 /* Keeps g and the item it was read from (g->message points into it). */
 static cr_code
 msg_group_rows_add(struct msg_group_rows *r, const struct msg_group_row *g,
