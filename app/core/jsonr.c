@@ -4,6 +4,27 @@
 #include "app/core/jsonr.h"
 #include "app/core/utf8.h"
 
+/* 1 for the bytes a string holds as they are: printable ASCII but the
+ * quote and the backslash. */
+static const unsigned char jsonr_plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 void
 jsonr_init(struct jsonr *r, char *text, size_t len)
 {
@@ -220,12 +241,16 @@ jsonr_string(struct jsonr *r, char **s, size_t *len)
         return r->rc;
     if (jsonr_at(r) != '"')
         return jsonr_fail(r, "expected a string");
-    start = w = p = (unsigned char *)r->p + 1;
+    start = p = (unsigned char *)r->p + 1;
+    /* The common case, plain ASCII up to the quote, moves nothing. */
+    while (p < end && jsonr_plain[*p])
+        p++;
+    w = p;
     for (;;) {
         if (p >= end)
             return jsonr_fail(r, "unterminated string");
-        if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
-            *w++ = *p++;                /* the common case: plain ASCII */
+        if (jsonr_plain[*p]) {
+            *w++ = *p++;
             continue;
         }
         if (*p == '"')

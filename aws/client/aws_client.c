@@ -42,9 +42,13 @@ aws_client_init(struct aws_client *c, const struct aws_env *env)
     c->env = *env;
     if ((rc = aws_creds_init(&c->creds)))
         return rc;
+    if ((rc = aws_sigv4_init(&c->sigv4)))
+        return rc;
     c->curl = curl_easy_init();
-    if (c->curl == NULL)
+    if (c->curl == NULL) {
+        aws_sigv4_free(&c->sigv4);
         return CR_NOMEM;
+    }
     c->seed = (unsigned int)time(NULL) ^ ((unsigned int)getpid() << 16) ^
               (unsigned int)(uintptr_t)c;
     buf_init(&c->answer, AWS_RESPONSE_LIMIT);
@@ -61,6 +65,7 @@ aws_client_free(struct aws_client *c)
         curl_easy_cleanup(c->curl);
     c->curl = NULL;
     buf_free(&c->answer);
+    aws_sigv4_free(&c->sigv4);
 }
 
 static const char *
@@ -97,14 +102,31 @@ aws_add_header(struct curl_slist **list, const char *name, const char *value)
     return CR_OK;
 }
 
-/* The request headers, all of them signed. X-Amz-Date is ours so that the
- * signing time is one libcurl reads from the request, not its clock. */
+/* The host and path of url ("http://host[:port]/path"): the Host header
+ * sent and signed, and the path signed. */
+static void
+aws_host_path(const char *url, char *host, size_t size, const char **path)
+{
+    const char *h = strstr(url, "://");
+    size_t n;
+
+    h = h ? h + 3 : url;
+    n = strcspn(h, "/");
+    snprintf(host, size, "%.*s", (int)n, h);
+    *path = h[n] ? h + n : "/";
+}
+
+/* The request headers, signed here (aws_sigv4.h). X-Amz-Date is ours so
+ * that tests can fix the signing time; Host is ours so that what is signed
+ * is what is sent. */
 static cr_code
 aws_headers(struct aws_client *c, enum aws_service svc, const char *target,
-            struct curl_slist **out)
+            const char *url, const char *body, struct curl_slist **out)
 {
     const struct aws_svc_info *si = &aws_svcs[svc];
-    char full_target[160], stamp[32];
+    char full_target[160], stamp[32], host[AWS_URL_SIZE];
+    char auth[AWS_SIGV4_AUTH_SIZE];
+    struct aws_sigv4_req r = { 0 };
     struct curl_slist *l = NULL;
     time_t t = c->sign_time ? c->sign_time : time(NULL);
     struct tm tm;
@@ -117,10 +139,27 @@ aws_headers(struct aws_client *c, enum aws_service svc, const char *target,
                  target);
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+    r.userpwd = c->creds.userpwd;
+    r.token = c->creds.token;
+    r.region = c->env.region;
+    r.service = si->sign_name;
+    r.amz_date = stamp;
+    aws_host_path(url, host, sizeof(host), &r.path);
+    r.host = host;
+    r.content_type = si->content_type + strlen("Content-Type: ");
+    r.target = full_target;
+    r.body = body;
+    r.body_len = strlen(body);
+    r.slot = (int)svc;
+    if ((rc = aws_sigv4_sign(&c->sigv4, &r, auth)))
+        return rc;
+    rc = CR_NOMEM;
     if ((l = curl_slist_append(NULL, si->content_type)) == NULL)
         goto out;
-    if ((rc = aws_add_header(&l, "X-Amz-Target", full_target)) ||
-        (rc = aws_add_header(&l, "X-Amz-Date", stamp)))
+    if ((rc = aws_add_header(&l, "Host", host)) ||
+        (rc = aws_add_header(&l, "X-Amz-Target", full_target)) ||
+        (rc = aws_add_header(&l, "X-Amz-Date", stamp)) ||
+        (rc = aws_add_header(&l, "Authorization", auth)))
         goto out;
     if (c->creds.token[0] &&
         (rc = aws_add_header(&l, "x-amz-security-token", c->creds.token)))
@@ -145,7 +184,7 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
                              .body_len = strlen(body),
                              .connect_timeout_ms = most < 1000 ? most : 1000,
                              .timeout_ms = most };
-    char url[AWS_URL_SIZE + 2], sigv4[AWS_REGION_SIZE + 32];
+    char url[AWS_URL_SIZE + 2];
     struct curl_slist *hdrs = NULL;
     struct buf *out = &c->answer;
     const char *why = NULL;
@@ -166,15 +205,11 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
         rc = aws_error_code(err, svc);  /* status 0: unavailable */
         goto out;
     }
-    if ((rc = aws_headers(c, svc, target, &hdrs)))
-        goto out;
     snprintf(url, sizeof(url), "%s/", aws_endpoint(c, svc));
-    snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:%s", c->env.region,
-             aws_svcs[svc].sign_name);
+    if ((rc = aws_headers(c, svc, target, url, body, &hdrs)))
+        goto out;
     req.url = url;
     req.headers = hdrs;
-    req.aws_sigv4 = sigv4;
-    req.userpwd = c->creds.userpwd;
     rc = httpc_perform(c->curl, &req, &status, out, &why);
     if (rc == CR_BACKEND || rc == CR_TIMEOUT) {  /* no answer */
         *retry = 1;

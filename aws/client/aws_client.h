@@ -1,6 +1,6 @@
 /* aws_client.h - JSON-protocol calls to DynamoDB, DynamoDB Streams,
- * Cognito, Secrets Manager and SSM over one kept libcurl handle, signed by
- * libcurl (SigV4).
+ * Cognito, Secrets Manager and SSM over one kept libcurl handle, signed
+ * here (SigV4, aws_sigv4.h).
  *
  * One client per process (a worker, the stream poller, the tool): it owns
  * the curl handle (so connections are reused), a copy of the endpoints and
@@ -25,6 +25,7 @@
 #include "aws/client/aws_creds.h"
 #include "aws/client/aws_env.h"
 #include "aws/client/aws_error.h"
+#include "aws/client/aws_sigv4.h"
 
 struct aws_client {
     CURL *curl;
@@ -38,6 +39,7 @@ struct aws_client {
     cr_deadline deadline;    /* the current request's; DEADLINE_NONE */
     struct breaker breakers[AWS_SERVICE_COUNT];   /* one per service */
     struct buf answer;       /* the last answer's text, kept for the next */
+    struct aws_sigv4 sigv4;  /* the signer and its kept keys */
 };
 
 /* Copies env, sets up credentials (aws_creds_init) and the curl handle.

@@ -19,9 +19,6 @@ struct httpc_req {
     struct curl_slist *headers;  /* owned by the caller; may be NULL */
     const char *body;            /* may be NULL for no body */
     size_t body_len;
-    const char *aws_sigv4;       /* CURLOPT_AWS_SIGV4 value, e.g.
-                                  * "aws:amz:us-east-1:dynamodb"; NULL: unsigned */
-    const char *userpwd;         /* "ACCESS_KEY:SECRET" when signing */
     long timeout_ms;             /* whole transfer; 0 means 10 s */
     long connect_timeout_ms;     /* 0 means 2 s */
 };

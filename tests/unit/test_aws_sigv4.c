@@ -1,7 +1,9 @@
-/* test_aws_sigv4.c - the Authorization header libcurl signs for our
+/* test_aws_sigv4.c - the Authorization header aws_sigv4 signs for our
  * DynamoDB Query (with a session token), Cognito ListUsers, Secrets Manager
  * GetSecretValue and SSM GetParameter requests, at
- * a fixed time, equals the one botocore computes for the same bytes.
+ * a fixed time, equals the one botocore computes for the same bytes; the
+ * kept signing key gives the same header again, and another day's key is
+ * derived anew.
  * The requests go to a loopback stub that records them. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -135,12 +137,25 @@ test_dynamodb_query_with_token(void **state)
     botocore_auth(&s, "dynamodb", TOKEN, theirs, sizeof(theirs));
     assert_string_equal(ours, theirs);
 
+    /* The same request again, signed with the kept key: the same header. */
+    json_decref(resp);
+    assert_int_equal(aws_call(&c, AWS_DYNAMODB, "Query", req, &resp, NULL), CR_OK);
+    stub_header(&s, "Authorization", ours, sizeof(ours));
+    assert_string_equal(ours, theirs);
     /* Another second gives another signature: the comparison has teeth. */
     json_decref(resp);
     c.sign_time = FIXED_TIME + 1;
     assert_int_equal(aws_call(&c, AWS_DYNAMODB, "Query", req, &resp, NULL), CR_OK);
     stub_header(&s, "Authorization", hdr, sizeof(hdr));
     assert_string_not_equal(hdr, theirs);
+    json_decref(resp);
+    /* The next day needs the next day's key, as botocore derives it. */
+    c.sign_time = FIXED_TIME + 86400;
+    assert_int_equal(aws_call(&c, AWS_DYNAMODB, "Query", req, &resp, NULL), CR_OK);
+    stub_header(&s, "Authorization", ours, sizeof(ours));
+    assert_non_null(strstr(ours, "Credential=AKIDEXAMPLE/20230319/us-east-1/"));
+    botocore_auth(&s, "dynamodb", TOKEN, theirs, sizeof(theirs));
+    assert_string_equal(ours, theirs);
     json_decref(resp);
     json_decref(req);
     aws_client_free(&c);
