@@ -96,7 +96,8 @@ ddb_items_read(char *text, size_t len, const char *const *names, size_t n,
     size_t lens[DDB_ITEMS_MAX_ATTRS], klen, i;
     struct jsonr r;
     char *key;
-    int more, items = 0;
+    enum jsonr_kind kind;
+    int more, items = 0, arrays = 0;
     cr_code rc;
 
     if (info == NULL)
@@ -108,13 +109,26 @@ ddb_items_read(char *text, size_t len, const char *const *names, size_t n,
     for (i = 0; i < n; i++)
         lens[i] = strlen(names[i]);
     jsonr_init(&r, text, len);
+    if ((kind = jsonr_peek(&r)) != JSONR_OBJECT) {
+        /* A JSON document (RFC 4627: object or array) without Items, as
+         * a tree reader judged it; anything else is not an answer. */
+        rc = kind != JSONR_ARRAY || jsonr_skip(&r) || jsonr_end(&r)
+                 ? CR_BACKEND : CR_INVALID;
+        if (why)
+            *why = rc == CR_BACKEND ? r.why : "no Items array";
+        return rc;
+    }
     jsonr_open(&r, JSONR_OBJECT);
     while ((more = jsonr_key(&r, &key, &klen)) == 1) {
-        if (ddb_is(key, klen, "Items", 5) && jsonr_peek(&r) == JSONR_ARRAY) {
-            if (items++)
-                jsonr_skip(&r);         /* twice: refused below */
-            else if ((rc = ddb_items_array(&r, names, lens, n, fn, arg)))
-                return rc;
+        if (ddb_is(key, klen, "Items", 5)) {
+            /* Twice (whatever the types) is refused below. */
+            if (items++ == 0 && jsonr_peek(&r) == JSONR_ARRAY) {
+                arrays++;
+                if ((rc = ddb_items_array(&r, names, lens, n, fn, arg)))
+                    return rc;
+            } else {
+                jsonr_skip(&r);
+            }
         } else if (ddb_is(key, klen, "Count", 5) &&
                    jsonr_peek(&r) == JSONR_NUMBER) {
             jsonr_int(&r, &info->count);
@@ -129,10 +143,15 @@ ddb_items_read(char *text, size_t len, const char *const *names, size_t n,
             *why = r.why;
         return CR_BACKEND;
     }
-    if (items != 1) {
+    if (items > 1) {
         if (why)
-            *why = items ? "two Items arrays" : "no Items array";
-        return items ? CR_BACKEND : CR_INVALID;
+            *why = "Items twice";
+        return CR_BACKEND;
+    }
+    if (arrays == 0) {
+        if (why)
+            *why = "no Items array";
+        return CR_INVALID;
     }
     return CR_OK;
 }
