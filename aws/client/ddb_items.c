@@ -115,7 +115,8 @@ ddb_items_read(char *text, size_t len, const char *const *names, size_t n,
         rc = kind != JSONR_ARRAY || jsonr_skip(&r) || jsonr_end(&r)
                  ? CR_BACKEND : CR_INVALID;
         if (why)
-            *why = rc == CR_BACKEND ? r.why : "no Items array";
+            *why = rc == CR_INVALID ? "no Items array"
+                   : r.why ? r.why : "not an object";
         return rc;
     }
     jsonr_open(&r, JSONR_OBJECT);
