@@ -171,6 +171,21 @@ out:
     return rc;
 }
 
+cr_code
+aws_request_headers(struct aws_client *c, enum aws_service svc,
+                    const char *target, const char *body,
+                    struct curl_slist **headers)
+{
+    char url[AWS_URL_SIZE + 2];
+    cr_code rc;
+
+    *headers = NULL;
+    if ((rc = aws_creds_get(&c->creds, c->curl, time(NULL))))
+        return rc;
+    snprintf(url, sizeof(url), "%s/", aws_endpoint(c, svc));
+    return aws_headers(c, svc, target, url, body, headers);
+}
+
 /* One attempt, within deadline d. *retry says whether another attempt may
  * succeed; CR_TIMEOUT when no answer came in time (err says so too). */
 static cr_code

@@ -77,6 +77,13 @@ cr_code aws_call_read(struct aws_client *c, enum aws_service svc,
                       const char *target, json_t *request, aws_answer_fn fn,
                       void *arg, struct aws_error *err);
 
+/* The headers aws_call sends with body, signed now (a new list: the
+ * caller curl_slist_free_all()s it), for tools that replay the request
+ * elsewhere: cruddur-load -p, the bench's ceiling without our code. */
+cr_code aws_request_headers(struct aws_client *c, enum aws_service svc,
+                            const char *target, const char *body,
+                            struct curl_slist **headers);
+
 /* The one paging loop: calls target page after page, handing each answer
  * to fn (borrowed: valid during the call). fn returns non-OK to end the
  * loop with that code, or sets *stop to end it with CR_OK (found what it
