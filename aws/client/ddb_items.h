@@ -41,10 +41,12 @@ struct ddb_items_info {
 };
 
 /* Reads text[0..len) (modified: strings are decoded in place). n names
- * (at most DDB_ITEMS_MAX_ATTRS). CR_BACKEND when the text is not JSON
- * (*why, when why is not NULL, says where it failed, a static string);
- * CR_INVALID when it is JSON without an "Items" array; else what fn
- * returned. info may be NULL. */
+ * (at most DDB_ITEMS_MAX_ATTRS). CR_BACKEND when the text is not a JSON
+ * object or array, is malformed or has "Items" twice; CR_INVALID when it
+ * is one without an "Items" array (as msg_resp_items() judges a tree);
+ * *why (when why is not NULL) then says which, a static string. Else CR_OK
+ * or the first failure fn returned (the read stops there). info may be
+ * NULL. */
 cr_code ddb_items_read(char *text, size_t len, const char *const *names,
                        size_t n, ddb_item_fn fn, void *arg,
                        struct ddb_items_info *info, const char **why);

@@ -20,6 +20,7 @@ use POSIX qw(strftime);
 use Encode qw(encode_utf8);
 use CruddurTest;
 use CruddurUsers;
+use CruddurHard qw(pid_of wait_until);
 
 my $other_client = "$FindBin::Bin/lib/ddb-other-client.py";
 my $bytes = JSON::PP->new->utf8->canonical;
@@ -107,6 +108,8 @@ push @items,
       extra => { L => [ { N => '1' } ] } },
     { pk => S("GRP#$ben->{uuid}"), sk => S($last_sk), message_group_uuid => S($g), message => S($texts[-1]),
       user_uuid => S($ana->{uuid}), user_display_name => S($ana_row{name}), user_handle => S($ana->{handle}) };
+my $stream_log = "$ENV{CRUDDUR_STATE}/stream.log";
+my $log_at = -s $stream_log // 0;
 put_items(@items);
 
 my $r = as($ana, GET => "/api/messages/$g");
@@ -126,5 +129,17 @@ $r = as($ana, GET => '/api/message_groups');
 is $r->{content},
     list_bytes(entry($g, $ben_row{name}, $ben->{handle}, $texts[-1], $last_sk)),
     'the other side, a row with a foreign attribute';
+
+# The stream processor retries the record of the row it cannot read, then
+# gives it up: the stack is left settled for the files after this one.
+SKIP: {
+    my $stream = pid_of('stream');
+    skip 'no stream processor runs', 1 unless $stream && kill 0, $stream;
+    ok wait_until(sub {
+        open(my $fh, '<', $stream_log) or return 0;
+        seek $fh, $log_at, 0;
+        return scalar grep { /giving up malformed record/ } <$fh>;
+    }, 120), 'the stream processor gives up the record of the row it cannot read';
+}
 
 done_testing;
