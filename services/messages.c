@@ -1,6 +1,7 @@
 /* messages.c - GET /api/messages/GROUP_UUID[?before=TIME][&limit=N]: a
  * conversation's messages, oldest first, for its participants only
  * (pattern A: the newest `limit` older than `before`, reversed). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,27 +61,69 @@ out:
     return rc;
 }
 
-/* One item of DynamoDB's answer, written straight into the answer (no
- * second JSON tree). */
-static cr_code
-messages_append(struct buf *out, json_t *item)
-{
-    char key[MSG_ITEM_KEY_SIZE];
-    struct msg_row m;
-    cr_code rc;
+/* The rows of DynamoDB's answer, kept to be written oldest first: each
+ * message points into the answer's text. */
+struct messages_read {
+    struct msg_row *rows;
+    size_t n, cap;
+    struct buf *out;
+};
 
-    if (msg_from_item(item, &m)) {
+static cr_code
+messages_row(void *arg, const struct ddb_attr *attrs)
+{
+    struct messages_read *mr = arg;
+    char key[MSG_ITEM_KEY_SIZE];
+    struct msg_row *grown;
+
+    if (mr->n == mr->cap) {
+        mr->cap = mr->cap ? 2 * mr->cap : MESSAGES_LIMIT_DEFAULT;
+        if ((grown = realloc(mr->rows, mr->cap * sizeof(*grown))) == NULL)
+            return CR_NOMEM;
+        mr->rows = grown;
+    }
+    if (msg_from_attrs(attrs, &mr->rows[mr->n])) {
         /* Another client's row lacking what we show: skip it, serve the
          * rest; one line names it for whoever repairs the data. */
-        msg_item_key(item, key, sizeof(key));
+        msg_attrs_key(attrs, key, sizeof(key));
         log_line("messages: skipped a message row lacking what we need (%s)",
                  key);
         return CR_OK;
     }
-    if (out->len > 1 && (rc = buf_append(out, ",", 1)))
+    mr->n++;
+    return CR_OK;
+}
+
+/* The answer's text into the JSON array, in one pass and without a tree.
+ * The query reads newest first; the answer is oldest first. */
+static cr_code
+messages_answer(void *arg, char *text, size_t len, struct aws_error *err)
+{
+    struct messages_read *mr = arg;
+    const struct msg_row *m;
+    const char *why = NULL;
+    size_t i;
+    cr_code rc;
+
+    rc = ddb_items_read(text, len, msg_message_attrs, MSG_ATTR_COUNT,
+                        messages_row, mr, NULL, &why);
+    if (rc) {
+        if (why)
+            snprintf(err->message, sizeof(err->message), "answer: %s", why);
         return rc;
-    return message_entry_write(out, m.message_uuid, m.user_display_name,
-                               m.user_handle, m.message, m.sk);
+    }
+    /* The entries take about as much room as the items they came from. */
+    if ((rc = buf_reserve(mr->out, len)) || (rc = buf_append(mr->out, "[", 1)))
+        return rc;
+    for (i = mr->n; i > 0; i--) {
+        m = &mr->rows[i - 1];
+        if ((i < mr->n && (rc = buf_append(mr->out, ",", 1))) ||
+            (rc = message_entry_write(mr->out, m->message_uuid,
+                                      m->user_display_name, m->user_handle,
+                                      m->message, m->sk)))
+            return rc;
+    }
+    return buf_append(mr->out, "]", 1);
 }
 
 void
@@ -88,12 +131,11 @@ service_messages(struct app *app, struct http_request *req,
                  struct http_response *res)
 {
     const char *group = req->params[0];
-    json_t *q = NULL, *resp = NULL, *items;
     struct buf out;
-    char *body;
+    struct messages_read mr = { NULL, 0, 0, &out };
     struct aws_error err = { 0 };
-    char *before = NULL;
-    size_t i;
+    json_t *q = NULL;
+    char *before = NULL, *body;
     int limit;
     cr_code rc;
 
@@ -112,25 +154,19 @@ service_messages(struct app *app, struct http_request *req,
     if (rc ||
         (rc = msg_req_list_messages(app->cfg.aws.table, group, limit, before,
                                     &q)) ||
-        (rc = msg_store_call(&app->aws, "Query", q, &resp, &err)) ||
-        (rc = msg_resp_items(resp, &items)))
+        (rc = msg_store_read(&app->aws, "Query", q, messages_answer, &mr,
+                             &err)))
         goto out;
-    /* The query reads newest first; the answer is oldest first. */
-    rc = buf_append(&out, "[", 1);
-    for (i = json_array_size(items); i > 0 && rc == CR_OK; i--)
-        rc = messages_append(&out, json_array_get(items, i - 1));
-    if (rc == CR_OK && (rc = buf_append(&out, "]", 1)) == CR_OK) {
-        if ((body = buf_take(&out)) == NULL)
-            rc = CR_NOMEM;
-        else
-            http_raw(res, 200, body);
-    }
+    if ((body = buf_take(&out)) == NULL)
+        rc = CR_NOMEM;
+    else
+        http_raw(res, 200, body);
 out:
     if (rc)
         service_fail_aws(res, "messages", rc, &err);
 done:
     free(before);
+    free(mr.rows);
     json_decref(q);
-    json_decref(resp);
     buf_free(&out);
 }

@@ -48,6 +48,14 @@ buf_grow(struct buf *b, size_t need)
 }
 
 cr_code
+buf_reserve(struct buf *b, size_t n)
+{
+    if (n > ((size_t)-1) - b->len - 1)
+        return CR_NOMEM;
+    return b->len + n + 1 > b->cap ? buf_grow(b, b->len + n + 1) : CR_OK;
+}
+
+cr_code
 buf_append(struct buf *b, const void *data, size_t len)
 {
     cr_code rc;

@@ -20,6 +20,8 @@ struct buf {
 void buf_init(struct buf *b, size_t limit);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b);
+/* Room for n more bytes, so appends up to that many do not reallocate. */
+cr_code buf_reserve(struct buf *b, size_t n);
 cr_code buf_append(struct buf *b, const void *data, size_t len);
 cr_code buf_append_str(struct buf *b, const char *s);
 /* Gives the caller the bytes (free() them) and leaves b empty. */

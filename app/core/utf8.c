@@ -3,10 +3,10 @@
 
 #include "app/core/utf8.h"
 
-/* Length of the sequence starting at s, or 0 when it is not well-formed. */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t avail)
+size_t
+utf8_seq(const char *str, size_t avail)
 {
+    const unsigned char *s = (const unsigned char *)str;
     unsigned char c = s[0];
     size_t n, i;
     unsigned cp;
@@ -46,11 +46,10 @@ utf8_seq_len(const unsigned char *s, size_t avail)
 int
 utf8_valid(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, n;
 
     while (i < len) {
-        n = utf8_seq_len(p + i, len - i);
+        n = utf8_seq(s + i, len - i);
         if (n == 0)
             return 0;
         i += n;

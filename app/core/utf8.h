@@ -8,6 +8,10 @@
  * nothing above U+10FFFF, no NUL byte. */
 int utf8_valid(const char *s, size_t len);
 
+/* Length of the well-formed sequence starting at s (avail > 0 bytes
+ * there), or 0 when there is none (as utf8_valid() judges; NUL is 0). */
+size_t utf8_seq(const char *s, size_t avail);
+
 /* Number of code points in a string already known to be valid UTF-8. */
 size_t utf8_count(const char *s);
 

@@ -49,6 +49,7 @@ aws_client_init(struct aws_client *c, const struct aws_env *env)
     }
     c->seed = (unsigned int)time(NULL) ^ ((unsigned int)getpid() << 16) ^
               (unsigned int)(uintptr_t)c;
+    buf_init(&c->answer, AWS_RESPONSE_LIMIT);
     c->max_tries = 4;
     c->base_delay_ms = 25;
     c->timeout_ms = 5000;
@@ -61,6 +62,7 @@ aws_client_free(struct aws_client *c)
     if (c->curl)
         curl_easy_cleanup(c->curl);
     c->curl = NULL;
+    buf_free(&c->answer);
 }
 
 static const char *
@@ -132,13 +134,28 @@ out:
     return rc;
 }
 
-/* One attempt, within deadline d. *retry says whether another attempt may
- * succeed; CR_TIMEOUT when no answer came in time (err says so too);
- * *sent is set when no answer came to a request that went out. */
+cr_code
+aws_request_headers(struct aws_client *c, enum aws_service svc,
+                    const char *target, const char *body,
+                    struct curl_slist **headers)
+{
+    cr_code rc;
+
+    *headers = NULL;
+    if ((rc = aws_creds_get(&c->creds, c->curl, time(NULL))))
+        return rc;
+    (void)body;
+    return aws_headers(c, svc, target, headers);
+}
+
+/* One attempt, within deadline d, its answer in c->answer. *retry says
+ * whether another attempt may succeed; CR_TIMEOUT when no answer came in
+ * time (err says so too); *sent is set when no answer came to a request
+ * that went out. */
 static cr_code
 aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
-              const char *body, json_t **response, struct aws_error *err,
-              int *retry, int *sent, cr_deadline d)
+              const char *body, struct aws_error *err, int *retry, int *sent,
+              cr_deadline d)
 {
     long left = deadline_left_ms(d, c->timeout_ms);
     long most = left < c->timeout_ms ? left : c->timeout_ms;
@@ -148,14 +165,14 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
                              .timeout_ms = most };
     char url[AWS_URL_SIZE + 2], sigv4[AWS_REGION_SIZE + 32];
     struct curl_slist *hdrs = NULL;
+    struct buf *out = &c->answer;
     const char *why = NULL;
-    struct buf out;
     long status = 0;
     cr_code rc;
 
     aws_error_clear(err);
     *retry = 0;
-    buf_init(&out, AWS_RESPONSE_LIMIT);
+    buf_reset(out);
     if (left <= 0) {
         snprintf(err->message, sizeof(err->message), "request budget spent");
         rc = CR_TIMEOUT;
@@ -177,7 +194,7 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     req.headers = hdrs;
     req.aws_sigv4 = sigv4;
     req.userpwd = c->creds.userpwd;
-    rc = httpc_perform(c->curl, &req, &status, &out, &why);
+    rc = httpc_perform(c->curl, &req, &status, out, &why);
     if (rc == CR_BACKEND || rc == CR_TIMEOUT) {  /* no answer */
         *retry = 1;
         *sent |= httpc_request_sent(c->curl);
@@ -189,17 +206,13 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     if (rc)
         goto out;
     err->status = status;
-    if (status == 200) {
-        *response = json_loadb(buf_str(&out), out.len, 0, NULL);
-        rc = *response ? CR_OK : CR_BACKEND;
+    if (status == 200)
         goto out;
-    }
-    aws_error_parse(err, status, out.data, out.len);
+    aws_error_parse(err, status, out->data, out->len);
     *retry = aws_error_retryable(err);
     rc = aws_error_code(err, svc);
 out:
     curl_slist_free_all(hdrs);
-    buf_free(&out);
     return rc;
 }
 
@@ -269,19 +282,20 @@ aws_table_name(json_t *request)
 }
 
 cr_code
-aws_call(struct aws_client *c, enum aws_service svc, const char *target,
-         json_t *request, json_t **response, struct aws_error *err)
+aws_call_read(struct aws_client *c, enum aws_service svc, const char *target,
+              json_t *request, aws_answer_fn fn, void *arg,
+              struct aws_error *err)
 {
     struct breaker *b = &c->breakers[svc];
     int64_t start = deadline_now_ms();
     cr_deadline d = breaker_deadline(b, c->deadline);
+    static char none[1];        /* the text of an empty answer */
     struct aws_error local;
     char *body, why[AWS_ERR_TYPE_SIZE + AWS_ERR_MESSAGE_SIZE + 64];
     int attempt = 0, retry = 0, retries = 0, sent = 0;
     int64_t start_ns = obs_now_ns(), retry_ns[OBS_MAX_RETRIES];
     cr_code rc = CR_NOMEM;
 
-    *response = NULL;
     if (err == NULL)
         err = &local;
     aws_error_clear(err);
@@ -307,12 +321,16 @@ aws_call(struct aws_client *c, enum aws_service svc, const char *target,
         /* The trace's retry event: when the retry went out, not the end. */
         if (attempt > 0 && retries++ < OBS_MAX_RETRIES)
             retry_ns[retries - 1] = obs_now_ns();
-        rc = aws_call_once(c, svc, target, body, response, err, &retry,
-                           &sent, d);
+        rc = aws_call_once(c, svc, target, body, err, &retry, &sent, d);
         if (rc == CR_OK || !retry)
             break;
     }
     free(body);
+    /* The answer is read before the call is reported: a text that does
+     * not read is the call's failure, logged with it. */
+    if (rc == CR_OK)
+        rc = fn(arg, c->answer.data ? c->answer.data : none, c->answer.len,
+                err);
     breaker_done(b, start, aws_outcome(rc, err));
     if (rc == CR_TIMEOUT)
         rc = aws_error_code(err, svc);      /* status 0: unavailable */
@@ -331,6 +349,28 @@ out:
                          rc && rc != CR_CONFLICT
                              ? aws_error_reason(err, why, sizeof(why)) : NULL);
     return rc;
+}
+
+/* aws_call's reader: the answer as a jansson tree. */
+static cr_code
+aws_json_answer(void *arg, char *text, size_t len, struct aws_error *err)
+{
+    json_t **response = arg;
+
+    if ((*response = json_loadb(text, len, 0, NULL)) == NULL) {
+        snprintf(err->message, sizeof(err->message), "answer is not JSON");
+        return CR_BACKEND;
+    }
+    return CR_OK;
+}
+
+cr_code
+aws_call(struct aws_client *c, enum aws_service svc, const char *target,
+         json_t *request, json_t **response, struct aws_error *err)
+{
+    *response = NULL;
+    return aws_call_read(c, svc, target, request, aws_json_answer, response,
+                         err);
 }
 
 /* The member at path ("A.B": member B of member A) of j, or NULL. */

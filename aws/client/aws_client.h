@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "app/core/breaker.h"
+#include "app/core/buf.h"
 #include "app/core/deadline.h"
 #include "app/core/err.h"
 #include "aws/client/aws_creds.h"
@@ -36,6 +37,7 @@ struct aws_client {
     time_t sign_time;        /* 0: sign with the clock; tests fix a time */
     cr_deadline deadline;    /* the current request's; DEADLINE_NONE */
     struct breaker breakers[AWS_SERVICE_COUNT];   /* one per service */
+    struct buf answer;       /* the last answer's text, kept for the next */
 };
 
 /* Copies env, sets up credentials (aws_creds_init) and the curl handle.
@@ -65,6 +67,25 @@ void aws_client_free(struct aws_client *c);
 cr_code aws_call(struct aws_client *c, enum aws_service svc,
                  const char *target, json_t *request, json_t **response,
                  struct aws_error *err);
+
+/* The same call, its 200 answer handed to fn as text instead of a tree:
+ * text[0..len) is NUL-terminated, writable (a reader may decode in place)
+ * and valid during fn only. fn's failure (with err->message saying why)
+ * is the call's, reported as such. A reader that needs no tree (the
+ * message routes: aws/client/ddb_items.h) saves building one. */
+typedef cr_code (*aws_answer_fn)(void *arg, char *text, size_t len,
+                                 struct aws_error *err);
+cr_code aws_call_read(struct aws_client *c, enum aws_service svc,
+                      const char *target, json_t *request, aws_answer_fn fn,
+                      void *arg, struct aws_error *err);
+
+/* The headers aws_call sends with body, but for the Authorization
+ * libcurl adds as it signs (a new list: the caller curl_slist_free_all()s
+ * it), for tools that replay the request elsewhere: cruddur-load -p, the
+ * bench's ceiling without our code. */
+cr_code aws_request_headers(struct aws_client *c, enum aws_service svc,
+                            const char *target, const char *body,
+                            struct curl_slist **headers);
 
 /* The one paging loop: calls target page after page, handing each answer
  * to fn (borrowed: valid during the call). fn returns non-OK to end the

@@ -35,6 +35,8 @@ httpc_set_ca_bundle(CURL *h)
         curl_easy_setopt(h, CURLOPT_CAINFO, ca);
 }
 
+/* No body: curl's GET mode, whatever the last request on h sent (its
+ * body is not sent again), then the method's name. */
 static void
 httpc_set_body(CURL *h, const struct httpc_req *r)
 {
@@ -42,10 +44,28 @@ httpc_set_body(CURL *h, const struct httpc_req *r)
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t)r->body_len);
+    } else {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     }
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
-    if (strcmp(r->method, "GET") == 0 && r->body == NULL)
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+}
+
+/* What every request on h shares, set on its first one: h is marked
+ * through CURLOPT_PRIVATE (which nothing else here uses). */
+static void
+httpc_set_once(CURL *h)
+{
+    static char marked;
+    char *mark = NULL;
+
+    curl_easy_getinfo(h, CURLINFO_PRIVATE, &mark);
+    if (mark == &marked)
+        return;
+    httpc_set_ca_bundle(h);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, httpc_write);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, &marked);
 }
 
 int
@@ -65,25 +85,21 @@ httpc_perform(CURL *h, const struct httpc_req *r, long *status,
     struct httpc_sink sink = { out, 0 };
     CURLcode cc;
 
-    /* Reset clears the last request's options but keeps the connection
-     * cache, so the next call to the same host reuses the socket. */
-    curl_easy_reset(h);
-    httpc_set_ca_bundle(h);
+    /* The options are kept from one request to the next (no
+     * curl_easy_reset: setting them all again cost more than the rest of
+     * a call); each request sets every option that differs between
+     * requests, so nothing of the last one leaks into it. */
+    httpc_set_once(h);
     curl_easy_setopt(h, CURLOPT_URL, r->url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
                      r->timeout_ms ? r->timeout_ms : 10000L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      r->connect_timeout_ms ? r->connect_timeout_ms : 2000L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, httpc_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-    if (r->headers)
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headers);
-    if (r->aws_sigv4) {
-        curl_easy_setopt(h, CURLOPT_AWS_SIGV4, r->aws_sigv4);
-        curl_easy_setopt(h, CURLOPT_USERPWD, r->userpwd);
-    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headers);
+    /* NULL turns the last request's signing off. */
+    curl_easy_setopt(h, CURLOPT_AWS_SIGV4, r->aws_sigv4);
+    curl_easy_setopt(h, CURLOPT_USERPWD, r->aws_sigv4 ? r->userpwd : NULL);
     httpc_set_body(h, r);
 
     cc = curl_easy_perform(h);

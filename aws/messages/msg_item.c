@@ -100,100 +100,141 @@ msg_to_item(const struct msg_row *m, json_t **item)
     return CR_OK;
 }
 
-/* The string of attribute name, which must be exactly {"S": "..."}. */
-static cr_code
-msg_get(json_t *item, const char *name, const char **out)
-{
-    json_t *a = json_object_get(item, name), *s;
+const char *const msg_message_attrs[MSG_ATTR_COUNT] = {
+    "pk", "sk", "message_uuid", "message", "user_uuid", "user_display_name",
+    "user_handle",
+};
+const char *const msg_group_attrs[MSG_ATTR_COUNT] = {
+    "pk", "sk", "message_group_uuid", "message", "user_uuid",
+    "user_display_name", "user_handle",
+};
 
-    if (!json_is_object(a) || json_object_size(a) != 1)
-        return CR_INVALID;
-    s = json_object_get(a, "S");
-    if (!json_is_string(s))
-        return CR_INVALID;
-    *out = json_string_value(s);
-    return CR_OK;
+/* The string of attribute name, which must be exactly {"S": "..."}: the
+ * tree's attributes as ddb_items_read() hands them, so both readers share
+ * one set of checks. */
+static void
+msg_attr_of(json_t *item, const char *name, struct ddb_attr *a)
+{
+    json_t *v, *s;
+
+    memset(a, 0, sizeof(*a));
+    if ((v = json_object_get(item, name)) == NULL)
+        return;
+    a->present = 1;
+    s = json_object_get(v, "S");
+    if (json_is_object(v) && json_object_size(v) == 1 && json_is_string(s)) {
+        a->s = json_string_value(s);
+        a->len = json_string_length(s);
+    }
 }
 
-/* Attribute name copied into a field of size bytes; too long is invalid. */
-static cr_code
-msg_get_copy(json_t *item, const char *name, char *dst, size_t size)
+static void
+msg_attrs_of(json_t *item, const char *const *names, struct ddb_attr *a)
 {
-    const char *v;
-    cr_code rc;
+    size_t i;
 
-    if ((rc = msg_get(item, name, &v)))
-        return rc;
-    if (strlen(v) >= size)
+    for (i = 0; i < MSG_ATTR_COUNT; i++)
+        msg_attr_of(item, names[i], &a[i]);
+}
+
+/* Attribute a copied into a field of size bytes; too long is invalid. */
+static cr_code
+msg_get_copy(const struct ddb_attr *a, char *dst, size_t size)
+{
+    if (a->s == NULL || a->len >= size)
         return CR_INVALID;
-    strcpy(dst, v);
+    memcpy(dst, a->s, a->len + 1);
     return CR_OK;
 }
 
 /* pk "<prefix><uuid>" into uuid. */
 static cr_code
-msg_get_pk(json_t *item, const char *prefix, char uuid[USER_UUID_SIZE])
+msg_get_pk(const struct ddb_attr *a, const char *prefix,
+           char uuid[USER_UUID_SIZE])
 {
     size_t n = strlen(prefix);
-    const char *pk;
+
+    if (a->s == NULL || strncmp(a->s, prefix, n) != 0 ||
+        !uuid_valid(a->s + n))
+        return CR_INVALID;
+    strcpy(uuid, a->s + n);
+    return CR_OK;
+}
+
+/* What both row kinds share: sk, the person, the message text. */
+static cr_code
+msg_get_common(const struct ddb_attr *a, char *sk, char *user_uuid,
+               char *name, char *handle, const char **message)
+{
     cr_code rc;
 
-    if ((rc = msg_get(item, "pk", &pk)))
+    if ((rc = msg_get_copy(&a[MSG_ATTR_SK], sk, MSG_TIME_SIZE)) ||
+        (rc = msg_get_copy(&a[MSG_ATTR_USER_UUID], user_uuid,
+                           USER_UUID_SIZE)) ||
+        (rc = msg_get_copy(&a[MSG_ATTR_NAME], name, USER_NAME_SIZE)) ||
+        (rc = msg_get_copy(&a[MSG_ATTR_HANDLE], handle, USER_HANDLE_SIZE)))
         return rc;
-    if (strncmp(pk, prefix, n) != 0 || !uuid_valid(pk + n))
+    if ((*message = a[MSG_ATTR_MESSAGE].s) == NULL)
         return CR_INVALID;
-    strcpy(uuid, pk + n);
-    return CR_OK;
+    if ((rc = msg_check_time(sk)))
+        return rc;
+    return msg_check_person(user_uuid, name, handle);
+}
+
+cr_code
+msg_group_from_attrs(const struct ddb_attr *a, struct msg_group_row *g)
+{
+    cr_code rc;
+
+    memset(g, 0, sizeof(*g));
+    if ((rc = msg_get_pk(&a[MSG_ATTR_PK], "GRP#", g->owner_uuid)) ||
+        (rc = msg_get_copy(&a[MSG_ATTR_ID], g->group_uuid,
+                           sizeof(g->group_uuid))))
+        return rc;
+    if (!uuid_valid(g->group_uuid))
+        return CR_INVALID;
+    return msg_get_common(a, g->sk, g->user_uuid, g->user_display_name,
+                          g->user_handle, &g->message);
+}
+
+cr_code
+msg_from_attrs(const struct ddb_attr *a, struct msg_row *m)
+{
+    cr_code rc;
+
+    memset(m, 0, sizeof(*m));
+    if ((rc = msg_get_pk(&a[MSG_ATTR_PK], "MSG#", m->group_uuid)) ||
+        (rc = msg_get_copy(&a[MSG_ATTR_ID], m->message_uuid,
+                           sizeof(m->message_uuid))))
+        return rc;
+    if (!uuid_valid(m->message_uuid))
+        return CR_INVALID;
+    return msg_get_common(a, m->sk, m->user_uuid, m->user_display_name,
+                          m->user_handle, &m->message);
 }
 
 cr_code
 msg_group_from_item(json_t *item, struct msg_group_row *g)
 {
-    cr_code rc;
+    struct ddb_attr a[MSG_ATTR_COUNT];
 
     memset(g, 0, sizeof(*g));
     if (!json_is_object(item))
         return CR_INVALID;
-    if ((rc = msg_get_pk(item, "GRP#", g->owner_uuid)) ||
-        (rc = msg_get_copy(item, "sk", g->sk, sizeof(g->sk))) ||
-        (rc = msg_get_copy(item, "message_group_uuid", g->group_uuid,
-                           sizeof(g->group_uuid))) ||
-        (rc = msg_get(item, "message", &g->message)) ||
-        (rc = msg_get_copy(item, "user_uuid", g->user_uuid,
-                           sizeof(g->user_uuid))) ||
-        (rc = msg_get_copy(item, "user_display_name", g->user_display_name,
-                           sizeof(g->user_display_name))) ||
-        (rc = msg_get_copy(item, "user_handle", g->user_handle,
-                           sizeof(g->user_handle))))
-        return rc;
-    if ((rc = msg_check_time(g->sk)) || !uuid_valid(g->group_uuid))
-        return CR_INVALID;
-    return msg_check_person(g->user_uuid, g->user_display_name, g->user_handle);
+    msg_attrs_of(item, msg_group_attrs, a);
+    return msg_group_from_attrs(a, g);
 }
 
 cr_code
 msg_from_item(json_t *item, struct msg_row *m)
 {
-    cr_code rc;
+    struct ddb_attr a[MSG_ATTR_COUNT];
 
     memset(m, 0, sizeof(*m));
     if (!json_is_object(item))
         return CR_INVALID;
-    if ((rc = msg_get_pk(item, "MSG#", m->group_uuid)) ||
-        (rc = msg_get_copy(item, "sk", m->sk, sizeof(m->sk))) ||
-        (rc = msg_get_copy(item, "message_uuid", m->message_uuid,
-                           sizeof(m->message_uuid))) ||
-        (rc = msg_get(item, "message", &m->message)) ||
-        (rc = msg_get_copy(item, "user_uuid", m->user_uuid,
-                           sizeof(m->user_uuid))) ||
-        (rc = msg_get_copy(item, "user_display_name", m->user_display_name,
-                           sizeof(m->user_display_name))) ||
-        (rc = msg_get_copy(item, "user_handle", m->user_handle,
-                           sizeof(m->user_handle))))
-        return rc;
-    if ((rc = msg_check_time(m->sk)) || !uuid_valid(m->message_uuid))
-        return CR_INVALID;
-    return msg_check_person(m->user_uuid, m->user_display_name, m->user_handle);
+    msg_attrs_of(item, msg_message_attrs, a);
+    return msg_from_attrs(a, m);
 }
 
 cr_code
@@ -227,18 +268,23 @@ msg_idem_to_item(const struct msg_idem *k, json_t **item)
 cr_code
 msg_idem_from_item(json_t *item, struct msg_idem *k)
 {
+    struct ddb_attr pk, sk, request, response;
     const char *at;
     cr_code rc;
 
     memset(k, 0, sizeof(*k));
     if (!json_is_object(item))
         return CR_INVALID;
-    if ((rc = msg_get_pk(item, "IDEM#", k->owner_uuid)) ||
-        (rc = msg_get_copy(item, "sk", k->key, sizeof(k->key))) ||
-        (rc = msg_get_copy(item, "request", k->request,
-                           sizeof(k->request))) ||
-        (rc = msg_get(item, "response", &k->response)))
+    msg_attr_of(item, "pk", &pk);
+    msg_attr_of(item, "sk", &sk);
+    msg_attr_of(item, "request", &request);
+    msg_attr_of(item, "response", &response);
+    if ((rc = msg_get_pk(&pk, "IDEM#", k->owner_uuid)) ||
+        (rc = msg_get_copy(&sk, k->key, sizeof(k->key))) ||
+        (rc = msg_get_copy(&request, k->request, sizeof(k->request))))
         return rc;
+    if ((k->response = response.s) == NULL)
+        return CR_INVALID;
     at = json_string_value(json_object_get(json_object_get(item,
                                                            "expires_at"),
                                            "N"));
@@ -250,31 +296,40 @@ msg_idem_from_item(json_t *item, struct msg_idem *k)
     return CR_OK;
 }
 
-/* At most 64 bytes of attribute name's string, printable ASCII only
- * (another client's key may hold anything, a log line must stay one). */
+/* At most 64 bytes of attribute a, printable ASCII only (another client's
+ * key may hold anything, a log line must stay one). */
 static void
-msg_key_part(json_t *item, const char *name, char out[65])
+msg_key_part(const struct ddb_attr *a, char out[65])
 {
-    const char *v;
     size_t i;
 
-    if (msg_get(item, name, &v)) {
+    if (a->s == NULL) {
         strcpy(out, "?");
         return;
     }
-    for (i = 0; i < 64 && v[i]; i++)
-        out[i] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
+    for (i = 0; i < 64 && a->s[i]; i++)
+        out[i] = a->s[i] >= 0x20 && a->s[i] < 0x7f ? a->s[i] : '?';
     out[i] = '\0';
+}
+
+void
+msg_attrs_key(const struct ddb_attr *a, char *out, size_t size)
+{
+    char pk[65], sk[65];
+
+    msg_key_part(&a[MSG_ATTR_PK], pk);
+    msg_key_part(&a[MSG_ATTR_SK], sk);
+    snprintf(out, size, "pk=%s sk=%s", pk, sk);
 }
 
 void
 msg_item_key(json_t *item, char *out, size_t size)
 {
-    char pk[65], sk[65];
+    struct ddb_attr a[MSG_ATTR_COUNT];
 
-    msg_key_part(item, "pk", pk);
-    msg_key_part(item, "sk", sk);
-    snprintf(out, size, "pk=%s sk=%s", pk, sk);
+    /* pk and sk are the same two names in either kind of row. */
+    msg_attrs_of(item, msg_message_attrs, a);
+    msg_attrs_key(a, out, size);
 }
 
 cr_code

@@ -36,6 +36,7 @@
 
 #include "app/core/err.h"
 #include "app/db/user.h"
+#include "aws/client/ddb_items.h"
 #include "aws/messages/msg_time.h"
 
 #define MSG_GROUP_INDEX "message-group-sk-index"
@@ -105,11 +106,27 @@ cr_code msg_from_item(json_t *item, struct msg_row *m);
 cr_code msg_idem_to_item(const struct msg_idem *k, json_t **item);
 cr_code msg_idem_from_item(json_t *item, struct msg_idem *k);
 
+/* The same from the attributes ddb_items_read() hands over for the names
+ * msg_message_attrs (or msg_group_attrs), in this order: the one set of
+ * checks both readers share. */
+enum {
+    MSG_ATTR_PK, MSG_ATTR_SK,
+    MSG_ATTR_ID,                /* message_uuid, or message_group_uuid */
+    MSG_ATTR_MESSAGE, MSG_ATTR_USER_UUID, MSG_ATTR_NAME, MSG_ATTR_HANDLE,
+    MSG_ATTR_COUNT
+};
+extern const char *const msg_message_attrs[MSG_ATTR_COUNT];
+extern const char *const msg_group_attrs[MSG_ATTR_COUNT];
+cr_code msg_group_from_attrs(const struct ddb_attr *a,
+                             struct msg_group_row *g);
+cr_code msg_from_attrs(const struct ddb_attr *a, struct msg_row *m);
+
 /* "pk=<pk> sk=<sk>" of item for a log line: each "?" when it is not a
  * string attribute, at most 64 bytes, bytes other than printable ASCII as
  * "?"; cut to size. */
 #define MSG_ITEM_KEY_SIZE 144
 void msg_item_key(json_t *item, char *out, size_t size);
+void msg_attrs_key(const struct ddb_attr *a, char *out, size_t size);
 
 /* The "Items" array of a Query or Scan answer (borrowed); CR_INVALID when
  * absent or not an array. */

@@ -20,6 +20,14 @@ msg_store_call(struct aws_client *aws, const char *target, json_t *req,
 }
 
 cr_code
+msg_store_read(struct aws_client *aws, const char *target, json_t *req,
+               aws_answer_fn fn, void *arg, struct aws_error *err)
+{
+    return msg_store_code(aws_call_read(aws, AWS_DYNAMODB, target, req, fn,
+                                        arg, err));
+}
+
+cr_code
 msg_store_get_idem(struct aws_client *aws, const char *table,
                    const char *owner_uuid, const char *key, int64_t now,
                    json_t **item, struct msg_idem *k, struct aws_error *err)

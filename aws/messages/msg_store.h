@@ -22,6 +22,12 @@
 cr_code msg_store_call(struct aws_client *aws, const char *target,
                        json_t *req, json_t **resp, struct aws_error *err);
 
+/* The same, the answer handed to fn as text (aws_call_read): the list
+ * routes read it with ddb_items_read(), without a tree. */
+cr_code msg_store_read(struct aws_client *aws, const char *target,
+                       json_t *req, aws_answer_fn fn, void *arg,
+                       struct aws_error *err);
+
 /* A conversation's group rows (one per participant, two for an owner
  * while both sides' simultaneous starts await the stream processor), with
  * the items they were read from: row[i] is items[i], and its message

@@ -4,6 +4,8 @@
 --   BENCH_BODY    the JSON body of a POST
 --   BENCH_TOKEN   an access token, sent as "Authorization: Bearer ..."
 --   BENCH_HELLO_BYTES  the answer size asked of the hello-world worker
+--   BENCH_HEADERS more headers, "Name: value" lines (they win over the
+--                 above): the no-code DynamoDB ceiling's signed request
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then
@@ -13,6 +15,13 @@ end
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then
    wrk.headers["Authorization"] = "Bearer " .. token
+end
+local headers = os.getenv("BENCH_HEADERS")
+if headers then
+   for line in string.gmatch(headers, "[^\n]+") do
+      local name, value = line:match("^([^:]+):%s*(.*)$")
+      if name then wrk.headers[name] = value end
+   end
 end
 
 local hello_bytes = os.getenv("BENCH_HELLO_BYTES")

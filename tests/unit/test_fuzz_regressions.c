@@ -22,6 +22,7 @@
 #include "tests/fuzz/fz_body.h"
 #include "tests/fuzz/fz_claims.h"
 #include "tests/fuzz/fz_ddb.h"
+#include "tests/fuzz/fz_ddb_items.h"
 #include "tests/fuzz/fz_http.h"
 #include "tests/fuzz/fz_jwks.h"
 #include "tests/fuzz/fz_msg_time.h"
@@ -48,6 +49,7 @@ PLAIN(b64url)
 PLAIN(body)
 PLAIN(claims)
 PLAIN(ddb)
+PLAIN(ddb_items)
 PLAIN(http)
 PLAIN(jwks)
 PLAIN(msg_time)
@@ -111,6 +113,7 @@ static struct target targets[] = {
     { "body", run_body, NULL, NULL, NULL },
     { "claims", run_claims, NULL, NULL, NULL },
     { "ddb", run_ddb, NULL, NULL, NULL },
+    { "ddb_items", run_ddb_items, NULL, NULL, NULL },
     { "http", run_http, NULL, NULL, NULL },
     { "jwks", run_jwks, NULL, NULL, NULL },
     { "msg_time", run_msg_time, NULL, NULL, NULL },

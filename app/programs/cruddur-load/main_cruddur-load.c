@@ -100,6 +100,90 @@ load_ddb(struct load_ctx *x, const char *target, json_t *req)
 }
 
 static cr_code
+load_skip_item(void *arg, const struct ddb_attr *attrs)
+{
+    (void)arg;
+    (void)attrs;
+    return CR_OK;
+}
+
+/* A list's answer read as the routes read it: one pass, no tree. */
+static cr_code
+load_list_answer(void *arg, char *text, size_t len, struct aws_error *err)
+{
+    (void)arg;
+    (void)err;
+    return ddb_items_read(text, len, msg_message_attrs, MSG_ATTR_COUNT,
+                          load_skip_item, NULL, NULL, NULL);
+}
+
+/* The Query of a list mode (ddb-message-groups, ddb-messages), as the
+ * route sends it; *req NULL for the other modes. */
+static cr_code
+load_list_request(struct load_ctx *x, json_t **req)
+{
+    *req = NULL;
+    if (strcmp(x->mode, "ddb-message-groups") == 0)
+        return msg_req_list_groups(x->cfg->aws.table, x->caller->uuid, 20,
+                                   req);
+    /* GET /api/messages/G and POST /api/messages check first that the
+     * caller is in the group, but a worker remembers that yes for a minute
+     * (services/message_participant.c): a client reading or writing one
+     * conversation again and again, as the benchmark does, costs the route
+     * the one call below. */
+    if (strcmp(x->mode, "ddb-messages") == 0)
+        return msg_req_list_messages(x->cfg->aws.table, x->group_uuid, 20,
+                                     NULL, req);
+    return CR_OK;
+}
+
+/* -p: the list mode's request as our client sends it (its headers, a
+ * blank line, the body), for a ceiling that replays it without our code.
+ * libcurl computes the signature as it sends, so the printed
+ * Authorization has the real one's shape (key, scope, signed headers)
+ * and a signature of zeros: DynamoDB Local checks none, and a replayed
+ * request could not be re-signed per request anyway. */
+static void
+load_print_authorization(const struct aws_client *aws,
+                         const struct curl_slist *h)
+{
+    const char *date = "19700101";
+    size_t key = strcspn(aws->creds.userpwd, ":");
+
+    for (; h; h = h->next)
+        if (strncmp(h->data, "X-Amz-Date: ", 12) == 0)
+            date = h->data + 12;
+    printf("Authorization: AWS4-HMAC-SHA256 Credential=%.*s/%.8s/%s/dynamodb/"
+           "aws4_request, SignedHeaders=content-type;host;x-amz-date;"
+           "x-amz-target, Signature=%064d\n",
+           (int)key, aws->creds.userpwd, date, aws->env.region, 0);
+}
+
+static int
+load_print_request(struct load_ctx *x)
+{
+    struct curl_slist *h = NULL, *l;
+    json_t *req = NULL;
+    char *body = NULL;
+    int ret = 1;
+
+    if (load_list_request(x, &req) || req == NULL ||
+        (body = json_dumps(req, JSON_COMPACT)) == NULL ||
+        aws_request_headers(&x->aws, AWS_DYNAMODB, "Query", body, &h))
+        goto out;
+    for (l = h; l; l = l->next)
+        printf("%s\n", l->data);
+    load_print_authorization(&x->aws, h);
+    printf("\n%s\n", body);
+    ret = 0;
+out:
+    curl_slist_free_all(h);
+    free(body);
+    json_decref(req);
+    return ret;
+}
+
+static cr_code
 load_put_message(struct load_ctx *x)
 {
     struct msg_row m;
@@ -127,27 +211,11 @@ load_one(struct load_ctx *x)
         return load_pg_home(x);
     if (strcmp(x->mode, "pg-create-activity") == 0)
         return load_pg_text(x, DBQ_create_activity, 3, act);
-    if (strcmp(x->mode, "ddb-message-groups") == 0) {
-        rc = msg_req_list_groups(x->cfg->aws.table, x->caller->uuid, 20, &q);
-        if (rc == CR_OK)
-            rc = load_ddb(x, "Query", q);
-        json_decref(q);
-        return rc;
-    }
-    /* GET /api/messages/G and POST /api/messages check first that the
-     * caller is in the group, but a worker remembers that yes for a minute
-     * (services/message_participant.c): a client reading or writing one
-     * conversation again and again, as the benchmark does, costs the route
-     * the one call below. */
-    if (strcmp(x->mode, "ddb-messages") == 0) {
-        rc = msg_req_list_messages(x->cfg->aws.table, x->group_uuid, 20, NULL,
-                                   &q);
-        if (rc == CR_OK)
-            rc = load_ddb(x, "Query", q);
-        json_decref(q);
-        return rc;
-    }
-    return load_put_message(x);
+    if ((rc = load_list_request(x, &q)) || q == NULL)
+        return rc ? rc : load_put_message(x);
+    rc = msg_store_read(&x->aws, "Query", q, load_list_answer, NULL, &x->err);
+    json_decref(q);
+    return rc;
 }
 
 static int
@@ -260,7 +328,9 @@ static int
 load_usage(void)
 {
     fputs("usage: cruddur-load [-c THREADS] [-d SECONDS] [-w USEC] [-u HANDLE] "
-          "[-g GROUP_UUID] MODE\n"
+          "[-g GROUP_UUID] [-p] MODE\n"
+          "-p: print the list MODE's request as sent (signed headers, a "
+          "blank line, the body) and exit\n"
           "MODE: pg-home pg-create-activity ddb-message-groups ddb-messages "
           "ddb-create-message\n", stderr);
     return 2;
@@ -328,6 +398,21 @@ out:
     return ret;
 }
 
+static int
+load_print(const struct config *cfg, const struct user *caller,
+           const char *group, const char *mode)
+{
+    struct load_ctx x = { .cfg = cfg, .mode = mode, .group_uuid = group,
+                          .caller = caller };
+    int ret;
+
+    if (aws_client_init(&x.aws, &cfg->aws))
+        return 1;
+    ret = load_print_request(&x);
+    aws_client_free(&x.aws);
+    return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -337,15 +422,16 @@ main(int argc, char **argv)
     struct user caller;
     double seconds = 10;
     long pause_us = 0;
-    int opt, threads = 1, ret;
+    int opt, threads = 1, ret, print = 0;
 
-    while ((opt = getopt(argc, argv, "c:d:w:u:g:")) != -1) {
+    while ((opt = getopt(argc, argv, "c:d:w:u:g:p")) != -1) {
         switch (opt) {
         case 'c': threads = atoi(optarg); break;
         case 'd': seconds = atof(optarg); break;
         case 'w': pause_us = atol(optarg); break;
         case 'u': handle = optarg; break;
         case 'g': group = optarg; break;
+        case 'p': print = 1; break;
         default: return load_usage();
         }
     }
@@ -363,8 +449,11 @@ main(int argc, char **argv)
         log_line("load: no user %s in PostgreSQL", handle);
         goto out;
     }
-    ret = load_run(&cfg, &caller, group, argv[optind], threads, seconds,
-                   pause_us);
+    if (print)
+        ret = load_print(&cfg, &caller, group, argv[optind]);
+    else
+        ret = load_run(&cfg, &caller, group, argv[optind], threads, seconds,
+                       pause_us);
 out:
     curl_global_cleanup();
     return ret;
