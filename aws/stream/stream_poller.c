@@ -254,7 +254,8 @@ poll_save(struct stream_poller *p, struct poll_shard *s, const char *seq)
     poll_ckpt_told(p);
 }
 
-/* Index of the record whose sequence number is seq; 0 when none is. */
+/* Index of the record whose sequence number is seq; 0 when none is (a
+ * failure without a sequence number: nothing before it counts as done). */
 static size_t
 poll_index_of(json_t *records, const char *seq)
 {
@@ -268,19 +269,33 @@ poll_index_of(json_t *records, const char *seq)
     return 0;
 }
 
-/* Some record of the batch failed: save up to the one before the first
- * failure and read again from there after a backoff (a malformed record
- * is given up after POLL_POISON_TRIES). */
+/* The first k records of the batch were applied: the checkpoint moves to
+ * the last of them, and the one line says so. Never further: a record
+ * after them was neither applied nor given up. */
 static void
-poll_failed(struct stream_poller *p, struct poll_shard *s, json_t *records,
+poll_applied(struct stream_poller *p, struct poll_shard *s, json_t *records,
+             size_t k)
+{
+    const char *first, *last;
+
+    if (k == 0)
+        return;
+    first = stream_record_seq(json_array_get(records, 0));
+    last = stream_record_seq(json_array_get(records, k - 1));
+    if (last)
+        poll_save(p, s, last);
+    log_line("stream: shard %s: applied %zu records %s..%s", s->id, k,
+             first ? first : "?", last ? last : "?");
+}
+
+/* Record f of the batch failed (the first that did; those before it are
+ * applied and saved): read again from it after a backoff. A malformed
+ * record is given up after POLL_POISON_TRIES, logged, and only then
+ * does the checkpoint move past it. */
+static void
+poll_failed(struct stream_poller *p, struct poll_shard *s,
             const struct stream_failure *f)
 {
-    size_t k = poll_index_of(records, f->id);
-    const char *prev = k > 0 ? stream_record_seq(json_array_get(records, k - 1))
-                             : NULL;
-
-    if (prev)
-        poll_save(p, s, prev);
     if (s->fail_seq && strcmp(s->fail_seq, f->id) == 0) {
         s->fail_count++;
     } else {
@@ -324,7 +339,7 @@ poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
 {
     struct stream_report rep;
     json_t *req, *resp = NULL, *records;
-    const char *next, *last, *first;
+    const char *next;
     size_t n;
     cr_code rc;
 
@@ -348,17 +363,15 @@ poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
     *count += n;
     if (n > 0 && (rc = poll_handle(p, s, resp, n, &rep)) == CR_OK) {
         if (rep.nfailed) {
-            poll_failed(p, s, records, &rep.failed[0]);
+            poll_applied(p, s, records,
+                         poll_index_of(records, rep.failed[0].id));
+            poll_failed(p, s, &rep.failed[0]);
             stream_report_free(&rep);
             goto out;
         }
         stream_report_free(&rep);
         s->backoff_ms = 0;
-        if ((last = stream_record_seq(json_array_get(records, n - 1))))
-            poll_save(p, s, last);
-        first = stream_record_seq(json_array_get(records, 0));
-        log_line("stream: shard %s: applied %zu records %s..%s", s->id, n,
-                 first ? first : "?", last ? last : "?");
+        poll_applied(p, s, records, n);
     }
     if (rc)
         goto out;

@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -346,6 +349,123 @@ test_poller_restart(void **state)
     rmdir(dir);
 }
 
+/* The sequence number of the record of the row pk, sk (the last one). */
+static char *
+seq_of(const char *pk, const char *sk)
+{
+    json_t *recs = sfx_recorded(pk), *r;
+    const char *rsk;
+    char *seq = NULL;
+    size_t i;
+
+    json_array_foreach(recs, i, r) {
+        rsk = json_string_value(json_object_get(json_object_get(json_object_get(
+            json_object_get(r, "dynamodb"), "Keys"), "sk"), "S"));
+        if (rsk && strcmp(rsk, sk) == 0) {
+            free(seq);
+            seq = strdup(stream_record_seq(r));
+        }
+    }
+    json_decref(recs);
+    assert_non_null(seq);
+    return seq;
+}
+
+/* Sequence number order: digits, a longer one is greater. */
+static int
+seq_cmp(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+
+    return la != lb ? (la < lb ? -1 : 1) : strcmp(a, b);
+}
+
+/* The index of the shard whose checkpoint is seq; -1 when none. */
+static long
+shard_at(struct stream_poller *p, const char *seq)
+{
+    const char *c;
+    size_t i;
+
+    for (i = 0; i < p->nshards; i++)
+        if ((c = stream_ckpt_get(&p->ckpt, p->shards[i].id)) &&
+            strcmp(c, seq) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* A malformed message row between two good ones: the batch applies the
+ * record before it and the one after it, but the checkpoint stops before
+ * it (the applied line says so) until it is given up after
+ * POLL_POISON_TRIES tries; only then does it move past it. Last of the
+ * poller tests: the given-up row stays in the table's stream. */
+static void
+test_poller_poisoned_checkpoint(void **state)
+{
+    volatile sig_atomic_t stop = 0;
+    struct stream_poller p;
+    struct sfx_convo c;
+    char dir[] = "/tmp/cruddur-stream-test.XXXXXX", path[64];
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], tp[MSG_TIME_SIZE];
+    char t2[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    char *seq[3];
+    const char *ck;
+    struct timespec step = { 0, 20 * 1000000L };
+    size_t n, seen_poison = 0;
+    long k = -1;
+    int i;
+
+    (void)state;
+    SFX_NEED_DDB();
+    assert_non_null(mkdtemp(dir));
+    sfx_new_convo(&c, t0);
+    sfx_post(&c, "before", t1);
+    msg_key_messages(c.g, pk);
+    sfx_next_time(tp);
+    json_decref(sfx_call(AWS_DYNAMODB, "PutItem",
+        json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}", "TableName",
+                  SFX_TABLE, "Item", "pk", "S", pk, "sk", "S", tp,
+                  "message", "S", "no uuid, no sender")));
+    sfx_post(&c, "after", t2);
+    seq[0] = seq_of(pk, t1);
+    seq[1] = seq_of(pk, tp);
+    seq[2] = seq_of(pk, t2);
+    assert_int_equal(stream_poller_init(&p, &sfx_aws, dir, &stop), CR_OK);
+    /* The first pass reads the three in one batch: the checkpoint stops
+     * at the record before the poisoned one. */
+    for (i = 0; i < 200 && (k = shard_at(&p, seq[0])) < 0; i++) {
+        assert_int_equal(stream_poller_pass(&p, &n), CR_OK);
+        nanosleep(&step, NULL);
+    }
+    assert_true(k >= 0);
+    assert_int_equal(p.shards[k].fail_count, 1);
+    sfx_assert_rows_at(&c, t2, "after");    /* the batch went on past it */
+    /* Retried from there until given up (the checkpoint at it, once),
+     * then read on from it: never past it before. */
+    for (i = 0; i < 1000; i++) {
+        ck = stream_ckpt_get(&p.ckpt, p.shards[k].id);
+        if (seq_cmp(ck, seq[1]) > 0)
+            break;
+        if (strcmp(ck, seq[1]) == 0) {
+            assert_int_equal(p.shards[k].fail_count, 5);  /* POLL_POISON_TRIES */
+            seen_poison++;
+        } else {
+            assert_string_equal(ck, seq[0]);
+        }
+        assert_int_equal(stream_poller_pass(&p, &n), CR_OK);
+        nanosleep(&step, NULL);
+    }
+    assert_true(i < 1000);
+    assert_int_equal(seen_poison, 1);
+    sfx_assert_rows_at(&c, t2, "after");
+    for (i = 0; i < 3; i++)
+        free(seq[i]);
+    stream_poller_free(&p);
+    snprintf(path, sizeof(path), "%s/stream-checkpoints.json", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -358,6 +478,7 @@ main(void)
         cmocka_unit_test(test_poisoned_record_alone),
         cmocka_unit_test(test_ddb_unavailable),
         cmocka_unit_test(test_poller_restart),
+        cmocka_unit_test(test_poller_poisoned_checkpoint),
     };
 
     return cmocka_run_group_tests(tests, sfx_setup, sfx_teardown);
