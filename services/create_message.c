@@ -73,7 +73,7 @@ create_message_write(struct app *app, const struct create_message_rows *r,
 
     for (i = 0; rc == CR_OK && i < r->n; i++)
         rc = msg_group_row_new(&g[i], r->owner[i], r->other[i], m->group_uuid,
-                               m->sk, m->message);
+                               m->sk, m->message, m->message_len);
     if (rc == CR_OK && k)
         rc = msg_req_put_message_keyed(app->cfg.aws.table, g, r->n, m, k,
                                        time(NULL), &q);

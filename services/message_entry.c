@@ -15,7 +15,7 @@ message_entry_json(const char *uuid, const char *display_name,
 cr_code
 message_entry_write(struct buf *b, const char *uuid, const char *display_name,
                     const char *handle, const char *message,
-                    const char *created_at)
+                    size_t message_len, const char *created_at)
 {
     cr_code rc;
 
@@ -26,7 +26,7 @@ message_entry_write(struct buf *b, const char *uuid, const char *display_name,
         (rc = buf_append_str(b, ",\"handle\":")) ||
         (rc = json_out_str_jansson(b, handle)) ||
         (rc = buf_append_str(b, ",\"message\":")) ||
-        (rc = json_out_str_jansson(b, message)) ||
+        (rc = json_out_strn_jansson(b, message, message_len)) ||
         (rc = buf_append_str(b, ",\"created_at\":")) ||
         (rc = json_out_str_jansson(b, created_at)))
         return rc;

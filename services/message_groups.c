@@ -88,7 +88,7 @@ message_groups_answer(void *arg, char *text, size_t len,
         if ((i > 0 && (rc = buf_append(gr->out, ",", 1))) ||
             (rc = message_entry_write(gr->out, g->group_uuid,
                                       g->user_display_name, g->user_handle,
-                                      g->message, g->sk)))
+                                      g->message, g->message_len, g->sk)))
             return rc;
     }
     return buf_append(gr->out, "]", 1);

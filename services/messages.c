@@ -120,7 +120,7 @@ messages_answer(void *arg, char *text, size_t len, struct aws_error *err)
         if ((i < mr->n && (rc = buf_append(mr->out, ",", 1))) ||
             (rc = message_entry_write(mr->out, m->message_uuid,
                                       m->user_display_name, m->user_handle,
-                                      m->message, m->sk)))
+                                      m->message, m->message_len, m->sk)))
             return rc;
     }
     return buf_append(mr->out, "]", 1);

@@ -26,17 +26,18 @@ json_out_escape(unsigned char c, char tmp[8], int upper)
     return tmp;
 }
 
+/* s[0..len), NULs included (as \u0000). */
 static cr_code
-json_out_quoted(struct buf *b, const char *s, int upper)
+json_out_quoted(struct buf *b, const char *s, size_t len, int upper)
 {
-    const char *run = s, *esc;
+    const char *run = s, *end = s + len, *esc;
     char tmp[8];
     cr_code rc;
 
     if ((rc = buf_append(b, "\"", 1)))
         return rc;
     /* Runs of plain bytes go in one append. */
-    for (; *s; s++) {
+    for (; s < end; s++) {
         unsigned char c = (unsigned char)*s;
 
         if (c >= 0x20 && c != '"' && c != '\\')
@@ -55,13 +56,19 @@ json_out_quoted(struct buf *b, const char *s, int upper)
 cr_code
 json_out_str(struct buf *b, const char *s)
 {
-    return json_out_quoted(b, s, 0);
+    return json_out_quoted(b, s, strlen(s), 0);
 }
 
 cr_code
 json_out_str_jansson(struct buf *b, const char *s)
 {
-    return json_out_quoted(b, s, 1);
+    return json_out_quoted(b, s, strlen(s), 1);
+}
+
+cr_code
+json_out_strn_jansson(struct buf *b, const char *s, size_t len)
+{
+    return json_out_quoted(b, s, len, 1);
 }
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian), after

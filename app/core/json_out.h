@@ -8,6 +8,7 @@
 #ifndef CRUDDUR_JSON_OUT_H
 #define CRUDDUR_JSON_OUT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "app/core/buf.h"
@@ -19,6 +20,8 @@ cr_code json_out_str(struct buf *b, const char *s);
 /* The same as jansson's compact dump writes a string: the one difference
  * is upper-case hex in \u00XX. For answers jansson used to write. */
 cr_code json_out_str_jansson(struct buf *b, const char *s);
+/* The same for s[0..len), which may hold NULs (written as \u0000). */
+cr_code json_out_strn_jansson(struct buf *b, const char *s, size_t len);
 
 /* Appends usec (microseconds since 1970-01-01 UTC) as a quoted RFC 3339
  * time in UTC as PostgreSQL writes a timestamptz into JSON with TimeZone

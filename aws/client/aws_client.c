@@ -351,13 +351,15 @@ out:
     return rc;
 }
 
-/* aws_call's reader: the answer as a jansson tree. */
+/* aws_call's reader: the answer as a jansson tree. \u0000 is read: a
+ * string DynamoDB holds may contain it (another client wrote it), and
+ * readers take such strings by length. */
 static cr_code
 aws_json_answer(void *arg, char *text, size_t len, struct aws_error *err)
 {
     json_t **response = arg;
 
-    if ((*response = json_loadb(text, len, 0, NULL)) == NULL) {
+    if ((*response = json_loadb(text, len, JSON_ALLOW_NUL, NULL)) == NULL) {
         snprintf(err->message, sizeof(err->message), "answer is not JSON");
         return CR_BACKEND;
     }

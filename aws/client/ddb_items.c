@@ -36,8 +36,7 @@ ddb_attr_read(struct jsonr *r, struct ddb_attr *a)
             jsonr_skip(r);
         }
     }
-    /* A NUL inside would cut the C string short: not a string we use. */
-    if (more == 0 && members == 1 && val && strlen(val) == len) {
+    if (more == 0 && members == 1 && val) {
         a->s = val;
         a->len = len;
     }

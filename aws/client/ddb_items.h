@@ -21,8 +21,10 @@
 
 /* One attribute of an item as read. */
 struct ddb_attr {
-    /* The value when the attribute is exactly {"S": "<text without NUL>"};
-     * NULL when it is absent or anything else. */
+    /* The value when the attribute is exactly {"S": "..."}, len bytes
+     * and a NUL after them (it may hold NULs too: another client may
+     * write U+0000, and a reader of a field that must not hold one
+     * checks strlen(s) == len); NULL when it is absent or anything else. */
     const char *s;
     size_t len;
     int present;        /* the item has the attribute, whatever it holds */

@@ -24,6 +24,17 @@ msg_set(json_t *item, const char *name, const char *v)
     return json_object_set_new(item, name, a) ? CR_NOMEM : CR_OK;
 }
 
+/* The message text, by length: it may hold NULs (msg_row.h). */
+static cr_code
+msg_set_text(json_t *item, const char *v, size_t len)
+{
+    json_t *a = v ? json_pack("{s:s#}", "S", v, (int)len) : NULL;
+
+    if (a == NULL)
+        return CR_INVALID;
+    return json_object_set_new(item, "message", a) ? CR_NOMEM : CR_OK;
+}
+
 /* The checks shared by both row kinds, on the way in and out. */
 static cr_code
 msg_check_person(const char *uuid, const char *name, const char *handle)
@@ -59,7 +70,7 @@ msg_group_to_item(const struct msg_group_row *g, json_t **item)
         return CR_NOMEM;
     if ((rc = msg_set(it, "pk", pk)) || (rc = msg_set(it, "sk", g->sk)) ||
         (rc = msg_set(it, "message_group_uuid", g->group_uuid)) ||
-        (rc = msg_set(it, "message", g->message)) ||
+        (rc = msg_set_text(it, g->message, g->message_len)) ||
         (rc = msg_set(it, "user_uuid", g->user_uuid)) ||
         (rc = msg_set(it, "user_display_name", g->user_display_name)) ||
         (rc = msg_set(it, "user_handle", g->user_handle))) {
@@ -89,7 +100,7 @@ msg_to_item(const struct msg_row *m, json_t **item)
         return CR_NOMEM;
     if ((rc = msg_set(it, "pk", pk)) || (rc = msg_set(it, "sk", m->sk)) ||
         (rc = msg_set(it, "message_uuid", m->message_uuid)) ||
-        (rc = msg_set(it, "message", m->message)) ||
+        (rc = msg_set_text(it, m->message, m->message_len)) ||
         (rc = msg_set(it, "user_uuid", m->user_uuid)) ||
         (rc = msg_set(it, "user_display_name", m->user_display_name)) ||
         (rc = msg_set(it, "user_handle", m->user_handle))) {
@@ -137,11 +148,19 @@ msg_attrs_of(json_t *item, const char *const *names, struct ddb_attr *a)
         msg_attr_of(item, names[i], &a[i]);
 }
 
+/* a's string when it holds no NUL (every field but the message text is
+ * used as a C string); NULL otherwise. */
+static const char *
+msg_attr_cstr(const struct ddb_attr *a)
+{
+    return a->s && strlen(a->s) == a->len ? a->s : NULL;
+}
+
 /* Attribute a copied into a field of size bytes; too long is invalid. */
 static cr_code
 msg_get_copy(const struct ddb_attr *a, char *dst, size_t size)
 {
-    if (a->s == NULL || a->len >= size)
+    if (msg_attr_cstr(a) == NULL || a->len >= size)
         return CR_INVALID;
     memcpy(dst, a->s, a->len + 1);
     return CR_OK;
@@ -154,17 +173,19 @@ msg_get_pk(const struct ddb_attr *a, const char *prefix,
 {
     size_t n = strlen(prefix);
 
-    if (a->s == NULL || strncmp(a->s, prefix, n) != 0 ||
+    if (msg_attr_cstr(a) == NULL || strncmp(a->s, prefix, n) != 0 ||
         !uuid_valid(a->s + n))
         return CR_INVALID;
     strcpy(uuid, a->s + n);
     return CR_OK;
 }
 
-/* What both row kinds share: sk, the person, the message text. */
+/* What both row kinds share: sk, the person, the message text (by
+ * length: it may hold NULs). */
 static cr_code
 msg_get_common(const struct ddb_attr *a, char *sk, char *user_uuid,
-               char *name, char *handle, const char **message)
+               char *name, char *handle, const char **message,
+               size_t *message_len)
 {
     cr_code rc;
 
@@ -176,6 +197,7 @@ msg_get_common(const struct ddb_attr *a, char *sk, char *user_uuid,
         return rc;
     if ((*message = a[MSG_ATTR_MESSAGE].s) == NULL)
         return CR_INVALID;
+    *message_len = a[MSG_ATTR_MESSAGE].len;
     if ((rc = msg_check_time(sk)))
         return rc;
     return msg_check_person(user_uuid, name, handle);
@@ -194,7 +216,7 @@ msg_group_from_attrs(const struct ddb_attr *a, struct msg_group_row *g)
     if (!uuid_valid(g->group_uuid))
         return CR_INVALID;
     return msg_get_common(a, g->sk, g->user_uuid, g->user_display_name,
-                          g->user_handle, &g->message);
+                          g->user_handle, &g->message, &g->message_len);
 }
 
 cr_code
@@ -210,7 +232,7 @@ msg_from_attrs(const struct ddb_attr *a, struct msg_row *m)
     if (!uuid_valid(m->message_uuid))
         return CR_INVALID;
     return msg_get_common(a, m->sk, m->user_uuid, m->user_display_name,
-                          m->user_handle, &m->message);
+                          m->user_handle, &m->message, &m->message_len);
 }
 
 cr_code
@@ -283,7 +305,7 @@ msg_idem_from_item(json_t *item, struct msg_idem *k)
         (rc = msg_get_copy(&sk, k->key, sizeof(k->key))) ||
         (rc = msg_get_copy(&request, k->request, sizeof(k->request))))
         return rc;
-    if ((k->response = response.s) == NULL)
+    if ((k->response = msg_attr_cstr(&response)) == NULL)
         return CR_INVALID;
     at = json_string_value(json_object_get(json_object_get(item,
                                                            "expires_at"),

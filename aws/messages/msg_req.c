@@ -280,15 +280,17 @@ msg_req_drop_group(const char *table, const struct msg_group_row *old,
     return (*req = msg_delete_group(table, old, pk)) ? CR_OK : CR_NOMEM;
 }
 
-/* old_item with sk and message replaced (a new reference in *item). */
+/* old_item with sk and message (len bytes, NULs kept) replaced (a new
+ * reference in *item). */
 static cr_code
 msg_moved_item(json_t *old_item, const char *new_sk, const char *new_message,
-               json_t **item)
+               size_t len, json_t **item)
 {
     json_t *it = json_deep_copy(old_item);
 
     if (it == NULL || json_object_set_new(it, "sk", msg_s_attr(new_sk)) ||
-        json_object_set_new(it, "message", msg_s_attr(new_message))) {
+        json_object_set_new(it, "message", json_pack("{s:s#}", "S",
+                                                     new_message, (int)len))) {
         json_decref(it);
         return CR_NOMEM;
     }
@@ -299,7 +301,8 @@ msg_moved_item(json_t *old_item, const char *new_sk, const char *new_message,
 cr_code
 msg_req_move_group(const char *table, const struct msg_group_row *old,
                    json_t *old_item, const char *new_sk,
-                   const char *new_message, json_t **req)
+                   const char *new_message, size_t new_message_len,
+                   json_t **req)
 {
     struct msg_group_row moved = *old;
     char pk[MSG_KEY_SIZE];
@@ -314,13 +317,15 @@ msg_req_move_group(const char *table, const struct msg_group_row *old,
         return rc;
     snprintf(moved.sk, sizeof(moved.sk), "%s", new_sk);
     moved.message = new_message;
+    moved.message_len = new_message_len;
     /* The checks of a row we write, whichever way the item is made. */
     if ((rc = msg_group_to_item(&moved, &item)))
         return rc;
     if (json_is_object(old_item)) {
         json_decref(item);
         item = NULL;
-        if ((rc = msg_moved_item(old_item, new_sk, new_message, &item)))
+        if ((rc = msg_moved_item(old_item, new_sk, new_message,
+                                 new_message_len, &item)))
             return rc;
     }
     rc = CR_NOMEM;

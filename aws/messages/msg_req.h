@@ -66,12 +66,14 @@ cr_code msg_req_group_rows(const char *table, const char *group_uuid,
                            json_t **req);
 /* The stream processor: TransactWriteItems deleting old (condition
  * attribute_exists(pk)) and putting the same row with sk = new_sk and
- * message = new_message (condition attribute_not_exists(pk)). With
+ * message = new_message (len bytes: it may hold NULs) (condition
+ * attribute_not_exists(pk)). With
  * old_item (the item old was read from), the new row is that item with
  * sk and message replaced: attributes we do not know are kept. */
 cr_code msg_req_move_group(const char *table, const struct msg_group_row *old,
                            json_t *old_item, const char *new_sk,
-                           const char *new_message, json_t **req);
+                           const char *new_message, size_t new_message_len,
+                           json_t **req);
 /* The stream processor: DeleteItem of a group row that a newer row of the
  * same owner and conversation makes redundant (condition
  * attribute_exists(pk)). */

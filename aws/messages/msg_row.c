@@ -36,13 +36,14 @@ msg_row_new(struct msg_row *m, const char *group_uuid,
         (rc = uuid_v4(m->message_uuid)))
         return rc;
     m->message = text;
+    m->message_len = strlen(text);
     return msg_time_format(usec, m->sk);
 }
 
 cr_code
 msg_group_row_new(struct msg_group_row *g, const struct user *owner,
                   const struct user *other, const char *group_uuid,
-                  const char *sk, const char *message)
+                  const char *sk, const char *message, size_t message_len)
 {
     cr_code rc;
 
@@ -59,5 +60,6 @@ msg_group_row_new(struct msg_group_row *g, const struct user *owner,
                            other->handle)))
         return rc;
     g->message = message;
+    g->message_len = message_len;
     return CR_OK;
 }

@@ -50,8 +50,10 @@ struct msg_group_row {
     char user_handle[USER_HANDLE_SIZE];
     /* Last message text. Not owned: when read, it points into the item it
      * was read from (valid while that json lives); when written, the
-     * caller's string. */
+     * caller's string. message_len bytes: another client may have written
+     * U+0000 into it, so it is copied by length, never as a C string. */
     const char *message;
+    size_t message_len;
 };
 
 struct msg_row {
@@ -62,6 +64,7 @@ struct msg_row {
     char user_display_name[USER_NAME_SIZE];
     char user_handle[USER_HANDLE_SIZE];
     const char *message;                   /* not owned, as above */
+    size_t message_len;
 };
 
 #define MSG_IDEM_KEY_SIZE     129   /* 1..128 characters, a NUL */
@@ -84,10 +87,11 @@ cr_code msg_row_new(struct msg_row *m, const char *group_uuid,
                     int64_t usec);
 
 /* owner's group row of conversation group_uuid with other, at sk with the
- * last message text (borrowed). */
+ * last message text (borrowed, len bytes). */
 cr_code msg_group_row_new(struct msg_group_row *g, const struct user *owner,
                           const struct user *other, const char *group_uuid,
-                          const char *sk, const char *message);
+                          const char *sk, const char *message,
+                          size_t message_len);
 
 /* ---- items (msg_item.c) ---- */
 

@@ -72,7 +72,7 @@ stream_move_one(struct stream_handler *h, const struct msg_group_rows *r,
     if (strcmp(g->sk, m->sk) >= 0)
         return CR_OK;
     if ((rc = msg_req_move_group(h->table, g, json_array_get(r->items, i),
-                                 m->sk, m->message, &req)))
+                                 m->sk, m->message, m->message_len, &req)))
         return rc;
     rc = stream_write(h, "TransactWriteItems", req, changed, &h->moved);
     json_decref(req);
@@ -219,7 +219,7 @@ stream_heal(struct stream_handler *h, const struct msg_group_rows *r,
     snprintf(owner.uuid, sizeof(owner.uuid), "%s", lone->user_uuid);
     if (rc == CR_OK)
         rc = msg_group_row_new(&g, &owner, &named, m->group_uuid, m->sk,
-                               m->message);
+                               m->message, m->message_len);
     if (rc == CR_OK)
         rc = msg_req_put_group(h->table, &g, &req);
     if (rc == CR_OK)

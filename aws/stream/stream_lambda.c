@@ -19,7 +19,8 @@ stream_lambda_handle(void *arg, const char *event, size_t len, char **response,
 
     *response = NULL;
     stream_trace_lambda_begin(h->trace, h->table);
-    batch = json_loadb(event, len, 0, NULL);
+    /* A row's text may hold U+0000 (another client wrote it). */
+    batch = json_loadb(event, len, JSON_ALLOW_NUL, NULL);
     if (batch == NULL ||
         (rc = stream_handle_batch(h, batch, &rep)) == CR_INVALID) {
         log_line("lambda: the event is not a stream batch");

@@ -1,7 +1,8 @@
 /* fz_ddb.h - a DynamoDB Query/Scan answer through the row readers: every
  * item of "Items" as a group row, a message row and an Idempotency-Key. An item read back
  * must write out again (msg_*_to_item) and read the same: what we accept
- * from the table we can also store. Input: the answer's JSON. */
+ * from the table we can also store, a message text with U+0000 byte for
+ * byte. Input: the answer's JSON. */
 #ifndef CRUDDUR_FZ_DDB_H
 #define CRUDDUR_FZ_DDB_H
 
@@ -26,7 +27,8 @@ fz_ddb_group(json_t *item)
         strcmp(g.user_uuid, g2.user_uuid) ||
         strcmp(g.user_display_name, g2.user_display_name) ||
         strcmp(g.user_handle, g2.user_handle) ||
-        strcmp(g.message, g2.message))
+        g.message_len != g2.message_len ||
+        memcmp(g.message, g2.message, g.message_len))
         bad = FZ_BROKEN;
     json_decref(out);
     return bad;
@@ -47,7 +49,8 @@ fz_ddb_message(json_t *item)
         strcmp(m.user_uuid, m2.user_uuid) ||
         strcmp(m.user_display_name, m2.user_display_name) ||
         strcmp(m.user_handle, m2.user_handle) ||
-        strcmp(m.message, m2.message))
+        m.message_len != m2.message_len ||
+        memcmp(m.message, m2.message, m.message_len))
         bad = FZ_BROKEN;
     json_decref(out);
     return bad;
@@ -83,7 +86,7 @@ fz_ddb(const uint8_t *data, size_t size)
     int bad = 0;
 
     /* As aws_client.c reads every answer. */
-    resp = json_loadb((const char *)data, size, 0, NULL);
+    resp = json_loadb((const char *)data, size, JSON_ALLOW_NUL, NULL);
     if (msg_resp_items(resp, &items) == CR_OK) {
         json_array_foreach(items, i, item) {
             /* pk is GRP#, MSG# or IDEM#: no item is two kinds. */

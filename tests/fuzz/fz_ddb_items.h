@@ -1,12 +1,13 @@
 /* fz_ddb_items.h - ddb_items_read() (the one-pass reader of a Query
  * answer, app/core/jsonr.c under it) against a second opinion: jansson's
- * tree read by msg_resp_items() and msg_from_item(). Where both read the
+ * tree (read with JSON_ALLOW_NUL, as aws_call reads) read by
+ * msg_resp_items() and msg_from_item(). Where both read the
  * text, they accept the same rows with the same fields, byte for byte.
  * Where only one does, the difference must be one the reader documents:
  * it is stricter about nesting (64 deep), a second "Items", a "Count"
  * that is not an int64 and a NUL byte in the text (jansson stops reading
- * at one, taking what came before); it decodes \u0000 (jansson refuses it) and takes
- * any number jansson finds too big. The input is decoded in place in a
+ * at one, taking what came before); it takes any number jansson finds
+ * too big. The input is decoded in place in a
  * copy sized exactly, so ASan sees any read or write past it. */
 #ifndef CRUDDUR_FZ_DDB_ITEMS_H
 #define CRUDDUR_FZ_DDB_ITEMS_H
@@ -44,7 +45,8 @@ fz_ddb_items_same(const struct msg_row *a, const struct msg_row *b)
            strcmp(a->user_uuid, b->user_uuid) == 0 &&
            strcmp(a->user_display_name, b->user_display_name) == 0 &&
            strcmp(a->user_handle, b->user_handle) == 0 &&
-           strcmp(a->message, b->message) == 0;
+           a->message_len == b->message_len &&
+           memcmp(a->message, b->message, a->message_len) == 0;
 }
 
 /* The reader refused what jansson read: only for a documented reason. */
@@ -66,14 +68,8 @@ fz_ddb_items_stricter(const char *why)
 
 /* jansson refused what the reader read: only for a documented reason. */
 static inline int
-fz_ddb_items_laxer(const uint8_t *data, size_t size, const json_error_t *e)
+fz_ddb_items_laxer(const json_error_t *e)
 {
-    size_t i;
-
-    for (i = 0; i + 6 <= size; i++) {
-        if (memcmp(data + i, "\\u0000", 6) == 0)
-            return 1;
-    }
     return strstr(e->text, "too big") != NULL ||
            strstr(e->text, "overflow") != NULL;
 }
@@ -97,9 +93,9 @@ fz_ddb_items(const uint8_t *data, size_t size)
         memcpy(text, data, size);
     rc = ddb_items_read(text, size, msg_message_attrs, MSG_ATTR_COUNT,
                         fz_ddb_items_row, ours, NULL, &why);
-    tree = json_loadb((const char *)data, size, 0, &e);
+    tree = json_loadb((const char *)data, size, JSON_ALLOW_NUL, &e);
     if (tree == NULL) {
-        if (rc != CR_BACKEND && !fz_ddb_items_laxer(data, size, &e))
+        if (rc != CR_BACKEND && !fz_ddb_items_laxer(&e))
             bad = FZ_BROKEN;
     } else if (rc == CR_BACKEND && memchr(data, '\0', size) != NULL) {
         bad = 0;                        /* jansson stopped at the NUL */

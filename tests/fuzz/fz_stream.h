@@ -60,7 +60,7 @@ fz_stream_answer(const char *answer, const uint8_t *data, size_t size)
     size_t i, nrec;
     int bad = 0;
 
-    ev = json_loadb((const char *)data, size, 0, NULL);
+    ev = json_loadb((const char *)data, size, JSON_ALLOW_NUL, NULL);
     nrec = json_array_size(json_object_get(ev, "Records"));
     list = json_object_get(a, "batchItemFailures");
     if (!json_is_array(list) || json_array_size(list) > nrec)

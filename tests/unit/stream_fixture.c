@@ -55,6 +55,7 @@ group_row(struct msg_group_row *g, const char *owner, const char *other,
     snprintf(g->user_display_name, sizeof(g->user_display_name), "User %.8s", other);
     snprintf(g->user_handle, sizeof(g->user_handle), "u%.8s", other);
     g->message = text;
+    g->message_len = strlen(g->message);
 }
 
 /* Pattern C for c's users and group: both group rows and a first message
@@ -77,6 +78,7 @@ sfx_start_convo(struct sfx_convo *c, char t[MSG_TIME_SIZE])
     strcpy(first.user_display_name, "Sender");
     strcpy(first.user_handle, "sender");
     first.message = "hello";
+    first.message_len = strlen(first.message);
     assert_int_equal(msg_req_new_conversation(SFX_TABLE, &mine, &theirs, &first,
                                               &req), CR_OK);
     json_decref(sfx_call(AWS_DYNAMODB, "TransactWriteItems", req));
@@ -116,6 +118,7 @@ sfx_post(const struct sfx_convo *c, const char *text, char t[MSG_TIME_SIZE])
     strcpy(m.user_display_name, "Sender");
     strcpy(m.user_handle, "sender");
     m.message = text;
+    m.message_len = strlen(m.message);
     assert_int_equal(msg_req_put_message(SFX_TABLE, &m, &req), CR_OK);
     json_decref(sfx_call(AWS_DYNAMODB, "PutItem", req));
 }

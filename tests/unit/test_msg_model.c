@@ -154,6 +154,7 @@ fill_group(struct msg_group_row *g)
     strcpy(g->user_display_name, "Andrew Bayko");
     strcpy(g->user_handle, "bayko");
     g->message = "last one \xf0\x9f\x9a\x80";
+    g->message_len = strlen(g->message);
 }
 
 static void
@@ -167,6 +168,7 @@ fill_msg(struct msg_row *m)
     strcpy(m->user_display_name, "Andrew Brown");
     strcpy(m->user_handle, "andrewbrown");
     m->message = "hello";
+    m->message_len = strlen(m->message);
 }
 
 static void
@@ -219,6 +221,17 @@ test_msg_item_round_trip(void **state)
     json_object_set_new(item, "extra", json_pack("{s:s}", "N", "1"));
     assert_int_equal(msg_from_item(item, &back), CR_OK);
     json_decref(item);
+    /* A text with U+0000 (another client may write one) goes both ways
+     * by length, NUL and all. */
+    m.message = "a\0b";
+    m.message_len = 3;
+    assert_int_equal(msg_to_item(&m, &item), CR_OK);
+    assert_int_equal(json_string_length(json_object_get(json_object_get(
+        item, "message"), "S")), 3);
+    assert_int_equal(msg_from_item(item, &back), CR_OK);
+    assert_int_equal(back.message_len, 3);
+    assert_memory_equal(back.message, "a\0b", 3);
+    json_decref(item);
 }
 
 /* The one builder: every field from the users, a fresh uuid, the time. */
@@ -248,7 +261,8 @@ test_row_builders(void **state)
     /* U1's row names the other person, b: what fill_group() writes. */
     fill_group(&expect_g);
     assert_int_equal(msg_group_row_new(&g, &a, &b, G, expect_g.sk,
-                                       expect_g.message), CR_OK);
+                                       expect_g.message,
+                                       strlen(expect_g.message)), CR_OK);
     assert_string_equal(g.owner_uuid, expect_g.owner_uuid);
     assert_string_equal(g.sk, expect_g.sk);
     assert_string_equal(g.group_uuid, G);
@@ -258,7 +272,7 @@ test_row_builders(void **state)
     assert_ptr_equal(g.message, expect_g.message);
     assert_int_equal(msg_group_row_new(&g, &a, &b, G,
                                        "2023-03-18T19:04:11.123456+00:00 and more",
-                                       "x"), CR_INVALID);
+                                       "x", 1), CR_INVALID);
 }
 
 /* Each mutation of a good message item must be rejected. */
@@ -295,6 +309,21 @@ test_strict_rejects(void **state)
     json_object_set_new(bad, "pk", json_pack("{s:s}", "S", "GRP#" G));
     assert_int_equal(msg_from_item(bad, &back), CR_INVALID);
     json_decref(bad);
+    /* A NUL in any field but the text: not the field it would cut to. */
+    for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+        const char *v;
+
+        if (strcmp(attrs[i], "message") == 0)
+            continue;
+        bad = json_deep_copy(good);
+        v = json_string_value(json_object_get(json_object_get(bad, attrs[i]),
+                                              "S"));
+        snprintf(longname, sizeof(longname), "%s", v);      /* and a NUL */
+        json_object_set_new(bad, attrs[i], json_pack("{s:s#}", "S", longname,
+                                                     (int)strlen(longname) + 1));
+        assert_int_equal(msg_from_item(bad, &back), CR_INVALID);
+        json_decref(bad);
+    }
     bad = json_deep_copy(good);
     json_object_set_new(bad, "sk", json_pack("{s:s}", "S", "2023-03-18T19:04:11Z"));
     assert_int_equal(msg_from_item(bad, &back), CR_INVALID);
@@ -421,7 +450,7 @@ test_requests(void **state)
     json_decref(req);
 
     assert_int_equal(msg_req_move_group("t", &a, NULL, "2023-03-18T19:05:00.000000+00:00",
-                                        "newer", &req), CR_OK);
+                                        "newer", 5, &req), CR_OK);
     items = json_object_get(req, "TransactItems");
     it = json_object_get(json_array_get(items, 0), "Delete");
     assert_string_equal(json_string_value(json_object_get(it, "ConditionExpression")),
@@ -435,16 +464,16 @@ test_requests(void **state)
                         "newer");
     json_decref(req);
     /* Never backwards, never onto itself. */
-    assert_int_equal(msg_req_move_group("t", &a, NULL, a.sk, "x", &req), CR_INVALID);
+    assert_int_equal(msg_req_move_group("t", &a, NULL, a.sk, "x", 1, &req), CR_INVALID);
     assert_int_equal(msg_req_move_group("t", &a, NULL, "2023-03-18T19:04:11.123455+00:00",
-                                        "x", &req), CR_INVALID);
+                                        "x", 1, &req), CR_INVALID);
 
     /* Moved from the item it was read from: what another client added
      * stays, what we change changes. */
     assert_int_equal(msg_group_to_item(&a, &it), CR_OK);
     json_object_set_new(it, "reactions", json_pack("{s:s}", "N", "3"));
     assert_int_equal(msg_req_move_group("t", &a, it, "2023-03-18T19:05:00.000000+00:00",
-                                        "newer", &req), CR_OK);
+                                        "newer", 5, &req), CR_OK);
     json_decref(it);
     it = json_object_get(json_object_get(json_array_get(json_object_get(req,
         "TransactItems"), 1), "Put"), "Item");

@@ -1,8 +1,9 @@
 /* test_stream_records.c - the stream handler's reading of record batches
  * recorded from DynamoDB Local's own stream (tests/unit/stream_fixture.h):
  * several records, out of order, duplicated, REMOVE, Idempotency-Key items, a poisoned record,
- * DynamoDB down, not a batch; and a poller restarted from its checkpoints
- * reads each record once. */
+ * a message text holding U+0000, DynamoDB down, not a batch; a poller
+ * restarted from its checkpoints reads each record once, and one that
+ * meets a poisoned record never checkpoints past it before giving it up. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -175,6 +176,7 @@ test_idempotency_key_items(void **state)
     strcpy(m.user_display_name, "Sender");
     strcpy(m.user_handle, "sender");
     m.message = "keyed";
+    m.message_len = strlen(m.message);
     assert_int_equal(msg_req_put_message_keyed(SFX_TABLE, NULL, 0, &m, &k, now,
                                                &req), CR_OK);
     json_decref(sfx_call(AWS_DYNAMODB, "TransactWriteItems", req));
@@ -248,6 +250,60 @@ test_poisoned_record_alone(void **state)
     json_decref(batch);
     json_decref(a);
     json_decref(b);
+}
+
+/* owner's one group row is at t and holds text, len bytes exactly. */
+static void
+assert_row_text(const char *owner, const char *t, const char *text,
+                size_t len)
+{
+    struct msg_group_row g;
+    json_t *item = NULL, *s;
+
+    assert_int_equal(sfx_rows_of(owner, &g, &item), 1);
+    assert_string_equal(g.sk, t);
+    s = json_object_get(json_object_get(item, "message"), "S");
+    assert_int_equal(json_string_length(s), len);
+    assert_memory_equal(json_string_value(s), text, len);
+    json_decref(item);
+}
+
+/* A message another client wrote with U+0000 in its text (legal in
+ * DynamoDB; botocore sends it as \u0000): its stream record is read and
+ * both group rows move to it with the same text, NUL and all. */
+static void
+test_nul_in_message(void **state)
+{
+    static const char text[] = "a\0b \xc3\xa9\0";
+    struct stream_handler h;
+    struct stream_report rep;
+    struct sfx_convo c;
+    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    char id[UUID_STR_SIZE];
+    json_t *recs;
+
+    (void)state;
+    SFX_NEED_DDB();
+    stream_handler_init(&h, &sfx_aws, SFX_TABLE);
+    sfx_new_convo(&c, t0);
+    msg_key_messages(c.g, pk);
+    sfx_next_time(t1);
+    assert_int_equal(uuid_v4(id), CR_OK);
+    json_decref(sfx_call(AWS_DYNAMODB, "PutItem",
+        json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s#}, s:{s:s},"
+                  " s:{s:s}, s:{s:s}}}", "TableName", SFX_TABLE, "Item",
+                  "pk", "S", pk, "sk", "S", t1, "message_uuid", "S", id,
+                  "message", "S", text, (int)(sizeof(text) - 1),
+                  "user_uuid", "S", c.b, "user_display_name", "S", "Sender",
+                  "user_handle", "S", "sender")));
+    recs = sfx_recorded(pk);                /* hello, the NUL message */
+    assert_int_equal(json_array_size(recs), 2);
+    assert_int_equal(sfx_run(&h, recs, &rep), 0);
+    stream_report_free(&rep);
+    assert_int_equal(h.moved, 2);
+    assert_row_text(c.a, t1, text, sizeof(text) - 1);
+    assert_row_text(c.b, t1, text, sizeof(text) - 1);
+    json_decref(recs);
 }
 
 /* DynamoDB down: the record fails with DynamoDB's code and is reported. */
@@ -476,6 +532,7 @@ main(void)
         cmocka_unit_test(test_remove_and_other_rows),
         cmocka_unit_test(test_idempotency_key_items),
         cmocka_unit_test(test_poisoned_record_alone),
+        cmocka_unit_test(test_nul_in_message),
         cmocka_unit_test(test_ddb_unavailable),
         cmocka_unit_test(test_poller_restart),
         cmocka_unit_test(test_poller_poisoned_checkpoint),

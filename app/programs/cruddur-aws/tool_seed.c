@@ -102,8 +102,10 @@ tool_seed_start(struct tool *t, const struct user *a, const struct user *b,
     json_t *req = NULL, *resp = NULL;
     cr_code rc;
 
-    if ((rc = msg_group_row_new(&ga, a, b, TOOL_SEED_GROUP, last_sk, last)) ||
-        (rc = msg_group_row_new(&gb, b, a, TOOL_SEED_GROUP, last_sk, last)) ||
+    if ((rc = msg_group_row_new(&ga, a, b, TOOL_SEED_GROUP, last_sk, last,
+                                strlen(last))) ||
+        (rc = msg_group_row_new(&gb, b, a, TOOL_SEED_GROUP, last_sk, last,
+                                strlen(last))) ||
         (rc = msg_req_new_conversation(t->aws.env.table, &ga, &gb, first,
                                        &req)))
         return rc;
