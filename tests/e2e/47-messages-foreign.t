@@ -11,6 +11,9 @@
 #    the stream processor moves a row; a row lacking what we need is
 #    skipped with one warning naming its key, never a failed list.
 #  - Every conversation a list shows opens.
+#  - A message text holding U+0000 (legal in DynamoDB) is listed, opened
+#    and moved into the group rows as written; the stream processor goes
+#    on past its record.
 #
 # The API's healing is watched with the stream processor paused (SIGSTOP),
 # so what is seen is the API's own doing; it runs again for the rest.
@@ -258,6 +261,31 @@ subtest 'the stream processor heals a message another client wrote' => sub {
     is $b->{message}, 'hi from the Flask app', 'with the message';
     is_deeply texts($ben, $g), ['hi from the Flask app'], 'and opens it';
     is scalar(rows_of($ben, $g)), 1, 'one row';
+};
+
+subtest 'a message with U+0000 written by the other client' => sub {
+    # Legal in DynamoDB: read and shown as written, and the stream
+    # processor goes on to the next message.
+    my $g = uuid4();
+    my ($t0, $t1) = (ts(), ts());
+    my $text = "a\x{0}b, NUL and all";
+    put_items(group_item($ana, $ben, $g, $t0, 'before'), group_item($ben, $ana, $g, $t0, 'before'),
+              message_item($g, $ben, $t1, $text));
+    my $a;
+    ok wait_until(sub { $a = listed($ana, $g); $a && $a->{created_at} eq $t1 }, 30),
+        'the stream processor moved Ana\'s row to it' or return;
+    is $a->{message}, $text, 'listed with its text, NUL and all';
+    like groups_of($ana)->{content}, qr/"a\\u0000b, NUL and all"/, 'written as \\u0000';
+    my $row;
+    ok wait_until(sub { ($row) = rows_of($ben, $g); $row && $row->{sk}{S} eq $t1 }, 30),
+        'Ben\'s row moved too' or return;
+    is $row->{message}{S}, $text, 'the row carries the same text';
+    is_deeply texts($ana, $g), [$text], 'GET messages shows it';
+    my $r = as($ana, POST => '/api/messages', json => { message => 'after the NUL', message_group_uuid => $g });
+    is $r->{status}, 200, 'a later message: 200';
+    ok wait_until(sub { my $b = listed($ben, $g); $b && $b->{created_at} eq $r->{json}{created_at} }, 30),
+        'the stream processor went on: the later message moved Ben\'s row';
+    is listed($ben, $g)->{message}, 'after the NUL', 'with its text';
 };
 
 done_testing;
