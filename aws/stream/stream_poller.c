@@ -1,4 +1,6 @@
 /* stream_poller.c - follow the table's stream shard by shard. */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +17,7 @@
  * it is given up after this many tries (logged). Others are retried until
  * they succeed. */
 #define POLL_POISON_TRIES  5
+#define POLL_SEQ_SIZE      48     /* a sequence number: 21 to 40 digits */
 
 static long long
 poll_now_ms(void)
@@ -291,8 +294,8 @@ poll_applied(struct stream_poller *p, struct poll_shard *s, json_t *records,
 /* Record f of the batch failed (the first that did; those before it are
  * applied and saved): read again from it after a backoff. A malformed
  * record is given up after POLL_POISON_TRIES, logged, and only then
- * does the checkpoint move past it. */
-static void
+ * does the checkpoint move past it; 1 then. */
+static int
 poll_failed(struct stream_poller *p, struct poll_shard *s,
             const struct stream_failure *f)
 {
@@ -310,12 +313,86 @@ poll_failed(struct stream_poller *p, struct poll_shard *s,
                  "tries", s->id, f->id, s->fail_count);
         poll_save(p, s, f->id);
         s->backoff_ms = 0;
-        return;
+        return 1;
     }
     s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : POLL_IDLE_MIN_MS;
     if (s->backoff_ms > POLL_RETRY_MAX_MS)
         s->backoff_ms = POLL_RETRY_MAX_MS;
     s->retry_at_ms = poll_now_ms() + s->backoff_ms;
+    return 0;
+}
+
+/* The first "SequenceNumber": "<digits>" in text, into seq ("" when there
+ * is none). Inside a string a quote is escaped, so a message text cannot
+ * pass for the member. */
+static void
+poll_first_seq(const char *text, char seq[POLL_SEQ_SIZE])
+{
+    static const char key[] = "\"SequenceNumber\"";
+    const char *p = text, *v;
+    size_t n;
+
+    seq[0] = '\0';
+    while ((p = strstr(p, key)) != NULL) {
+        for (p += sizeof(key) - 1; isspace((unsigned char)*p); p++)
+            ;
+        if (*p++ != ':')
+            continue;
+        for (; isspace((unsigned char)*p); p++)
+            ;
+        if (*p++ != '"')
+            continue;
+        for (v = p, n = 0; isdigit((unsigned char)v[n]); n++)
+            ;
+        if (n > 0 && n < POLL_SEQ_SIZE && v[n] == '"') {
+            memcpy(seq, v, n);
+            seq[n] = '\0';
+            return;
+        }
+    }
+}
+
+struct poll_records {
+    json_t *tree;
+    char seq[POLL_SEQ_SIZE];    /* the first record's, when tree is NULL */
+};
+
+/* GetRecords' reader: the tree, read as aws_call reads; when jansson
+ * cannot read the text (DynamoDB Local echoes a lone surrogate, \uD800,
+ * that it refuses), the first record's sequence number in it, so that
+ * the record can be given up like a malformed one. */
+static cr_code
+poll_records_answer(void *arg, char *text, size_t len, struct aws_error *err)
+{
+    struct poll_records *a = arg;
+
+    if ((a->tree = json_loadb(text, len, JSON_ALLOW_NUL, NULL)) != NULL)
+        return CR_OK;
+    poll_first_seq(text, a->seq);
+    snprintf(err->message, sizeof(err->message), "answer is not JSON");
+    return CR_BACKEND;
+}
+
+/* An answer that held record seq could not be read. Read one record at a
+ * time from the checkpoint, so the answer holds that record alone; then
+ * it fails as a malformed record, given up after POLL_POISON_TRIES. */
+static void
+poll_unreadable(struct stream_poller *p, struct poll_shard *s,
+                const char *seq)
+{
+    struct stream_failure f = { seq, CR_INVALID };
+
+    free(s->iterator);
+    s->iterator = NULL;
+    if (!s->one_by_one) {
+        s->one_by_one = 1;
+        log_line("stream: shard %s: an answer we cannot read (records from "
+                 "%s); reading one record at a time", s->id, seq);
+        return;
+    }
+    log_line("stream: record %s failed: its answer cannot be read", seq);
+    if (poll_failed(p, s, &f))
+        s->one_by_one = 0;
 }
 
 /* The handler on a batch of n records read from s, traced. */
@@ -338,6 +415,7 @@ static cr_code
 poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
 {
     struct stream_report rep;
+    struct poll_records got = { NULL, "" };
     json_t *req, *resp = NULL, *records;
     const char *next;
     size_t n;
@@ -348,9 +426,16 @@ poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
     if (s->closed_done)
         return CR_OK;
     req = json_pack("{s:s, s:i}", "ShardIterator", s->iterator, "Limit",
-                    1000);
-    rc = poll_call(p, "GetRecords", req, &resp);
+                    s->one_by_one ? 1 : 1000);
+    aws_error_clear(&p->err);
+    rc = req ? aws_call_read(p->aws, AWS_STREAMS, "GetRecords", req,
+                             poll_records_answer, &got, &p->err) : CR_NOMEM;
+    resp = got.tree;
     json_decref(req);
+    if (rc == CR_BACKEND && p->err.status == 200 && got.seq[0]) {
+        poll_unreadable(p, s, got.seq);
+        return CR_OK;
+    }
     if (rc && strcmp(p->err.type, "ExpiredIteratorException") == 0) {
         free(s->iterator);
         s->iterator = NULL;   /* a new one from the checkpoint next pass */
@@ -361,6 +446,8 @@ poll_shard(struct stream_poller *p, struct poll_shard *s, size_t *count)
     records = json_object_get(resp, "Records");
     n = json_array_size(records);
     *count += n;
+    if (n == 0)
+        s->one_by_one = 0;      /* nothing unreadable ahead (trimmed?) */
     if (n > 0 && (rc = poll_handle(p, s, resp, n, &rep)) == CR_OK) {
         if (rep.nfailed) {
             poll_applied(p, s, records,

@@ -5,9 +5,14 @@
  * Shards are picked up as they appear and dropped once closed and drained.
  * Each shard resumes after its checkpoint (stream_ckpt.h), else at the trim
  * horizon. A batch with a failed record is saved up to the record before
- * it and read again from there after a backoff. Any stream error (DynamoDB
- * Local restarted, the table dropped) forgets the shards and starts over
- * from ListStreams after a backoff. */
+ * it (and says so) and read again from there after a backoff; the
+ * checkpoint never passes a record that was neither applied nor given up.
+ * A malformed record is given up after a few tries, logged. An answer
+ * jansson cannot read at all (a lone surrogate DynamoDB Local kept) is
+ * read again one record at a time, so its record fails alone and is given
+ * up the same way. Any stream error (DynamoDB Local restarted, the table
+ * dropped) forgets the shards and starts over from ListStreams after a
+ * backoff. */
 #ifndef CRUDDUR_STREAM_POLLER_H
 #define CRUDDUR_STREAM_POLLER_H
 
@@ -27,6 +32,9 @@ struct poll_shard {
     long long retry_at_ms; /* not read again before this time */
     char *fail_seq;        /* the record that failed last, and how often */
     int fail_count;
+    int one_by_one;        /* an answer was unreadable: Limit 1 until the
+                            * record it held is given up (or none is
+                            * left to read) */
 };
 
 struct stream_poller {
