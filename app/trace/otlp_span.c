@@ -14,9 +14,17 @@ struct otlp_w {
     cr_code rc;
 };
 
-/* The common case is a memcpy into room already there; growing (and the
- * first allocation) goes through buf_append. Our buffers have no limit. */
+/* Growing (and the first allocation) goes through buf_append. */
 static void
+otlp_put_slow(struct otlp_w *w, const char *s, size_t n)
+{
+    if (w->rc == CR_OK)
+        w->rc = buf_append(w->b, s, n);
+}
+
+/* The common case, inlined: a memcpy of a known size into room already
+ * there. Our buffers have no limit. */
+static inline void
 otlp_put(struct otlp_w *w, const char *s, size_t n)
 {
     struct buf *b = w->b;
@@ -24,8 +32,8 @@ otlp_put(struct otlp_w *w, const char *s, size_t n)
     if (b->cap - b->len > n) {
         memcpy(b->data + b->len, s, n);
         b->len += n;
-    } else if (w->rc == CR_OK) {
-        w->rc = buf_append(b, s, n);
+    } else {
+        otlp_put_slow(w, s, n);
     }
 }
 
