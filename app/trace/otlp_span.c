@@ -39,23 +39,51 @@ otlp_put(struct otlp_w *w, const char *s, size_t n)
 
 #define OTLP_LIT(w, s) otlp_put((w), (s), sizeof(s) - 1)
 
+#define OTLP_ONES 0x0101010101010101ULL
+#define OTLP_HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of v that is below n (n <= 0x80), exactly
+ * for whether there is any. */
+#define OTLP_BELOW(v, n) (((v) - OTLP_ONES * (n)) & ~(v) & OTLP_HIGHS)
+
+/* 1 when none of s[0..n) needs escaping (a control character, a quote, a
+ * backslash); *high gets whether any byte is not ASCII. Eight bytes at a
+ * time: most of a span's text is its strings. */
+static int
+otlp_plain(const char *s, size_t n, int *high)
+{
+    uint64_t v, q, bs, any = 0;
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, s + i, 8);
+        q = v ^ (OTLP_ONES * '"');
+        bs = v ^ (OTLP_ONES * '\\');
+        any |= v;
+        if (OTLP_BELOW(v, 0x20) | OTLP_BELOW(q, 1) | OTLP_BELOW(bs, 1))
+            return 0;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            return 0;
+        any |= c;
+    }
+    *high = (any & OTLP_HIGHS) != 0;
+    return 1;
+}
+
 /* A quoted string: copied as it is unless something in it needs escaping. */
 static void
 otlp_str(struct otlp_w *w, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    unsigned char high = 0;
+    size_t n = strlen(s);
     struct jsonw jw;
+    int high;
 
-    for (; *p; p++) {
-        if (*p < 0x20 || *p == '"' || *p == '\\')
-            break;
-        high |= *p;
-    }
-    if (*p == '\0' && (high < 0x80 || utf8_valid(s, (size_t)(p - (const
-                                      unsigned char *)s)))) {
+    if (otlp_plain(s, n, &high) && (!high || utf8_valid(s, n))) {
         otlp_put(w, "\"", 1);
-        otlp_put(w, s, (size_t)(p - (const unsigned char *)s));
+        otlp_put(w, s, n);
         otlp_put(w, "\"", 1);
         return;
     }

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "app/core/jsonw.h"
 #include "app/trace/otlp.h"
 
 /* A client span with a parent, a tracestate, a string of each kind
@@ -130,6 +131,36 @@ test_encode_batch(void **state)
     buf_free(&want);
 }
 
+/* A character to escape (or a non-ASCII one) found wherever it is in a
+ * string: the writer scans eight bytes at a time. */
+static void
+test_escape_positions(void **state)
+{
+    static const char special[] = { '"', '\\', 0x01, 0x1f, 0x7f, (char)0xe9 };
+    struct span s;
+    struct buf b, want;
+    struct jsonw w;
+    size_t pos, k;
+
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    for (pos = 0; pos < 23; pos++) {
+        for (k = 0; k < sizeof(special); k++) {
+            memset(s.name, 'a', 23);
+            s.name[23] = '\0';
+            s.name[pos] = special[k];
+            buf_init(&b, 0);
+            buf_init(&want, 0);
+            jsonw_init(&w, &want);
+            jsonw_str(&w, s.name);
+            assert_int_equal(otlp_span_json(&b, &s), CR_OK);
+            assert_non_null(strstr(b.data, want.data));
+            buf_free(&b);
+            buf_free(&want);
+        }
+    }
+}
+
 /* Span strings are cut to their field before a character, never inside
  * one, so a long UTF-8 value stays valid (and is not turned into '?'). */
 static void
@@ -158,6 +189,7 @@ main(void)
         cmocka_unit_test(test_span_json),
         cmocka_unit_test(test_span_json_bare),
         cmocka_unit_test(test_encode_batch),
+        cmocka_unit_test(test_escape_positions),
         cmocka_unit_test(test_span_copy),
     };
 
