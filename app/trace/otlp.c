@@ -4,8 +4,26 @@
 #include <string.h>
 
 #include "app/core/jsonw.h"
-#include "app/core/reqid.h"
 #include "app/trace/otlp.h"
+
+size_t
+span_copy(char *dst, size_t size, size_t at, const char *src)
+{
+    size_t n;
+
+    if (at >= size)
+        return size - 1;
+    n = strnlen(src, size - at);
+    if (n > size - 1 - at) {
+        n = size - 1 - at;
+        /* Cut before a character, not inside one: the rest stays UTF-8. */
+        while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(dst + at, src, n);
+    dst[at + n] = '\0';
+    return at + n;
+}
 
 static struct span_attr *
 span_attr_add(struct span *s, const char *key, enum span_attr_type type)
@@ -18,7 +36,6 @@ span_attr_add(struct span *s, const char *key, enum span_attr_type type)
     a->key = key;
     a->type = type;
     a->i = 0;
-    a->s[0] = '\0';
     return a;
 }
 
@@ -28,7 +45,7 @@ span_attr_str(struct span *s, const char *key, const char *value)
     struct span_attr *a;
 
     if (value && (a = span_attr_add(s, key, SPAN_STR)))
-        snprintf(a->s, sizeof(a->s), "%s", value);
+        span_copy(a->s, sizeof(a->s), 0, value);
 }
 
 void
@@ -46,16 +63,16 @@ span_attr_list1(struct span *s, const char *key, const char *value)
     struct span_attr *a;
 
     if (value && (a = span_attr_add(s, key, SPAN_STR_LIST1)))
-        snprintf(a->s, sizeof(a->s), "%s", value);
+        span_copy(a->s, sizeof(a->s), 0, value);
 }
 
 void
 span_set_error(struct span *s, const char *type, const char *message)
 {
     s->error = 1;
-    snprintf(s->error_type, sizeof(s->error_type), "%s", type);
-    snprintf(s->error_message, sizeof(s->error_message), "%s",
-             message ? message : type);
+    span_copy(s->error_type, sizeof(s->error_type), 0, type);
+    span_copy(s->error_message, sizeof(s->error_message), 0,
+              message ? message : type);
 }
 
 /* {"key":k,"value":{"stringValue":v}} */
@@ -73,163 +90,32 @@ otlp_kv_str(struct jsonw *w, const char *key, const char *value)
     jsonw_end(w, '}');
 }
 
-/* 64-bit integers are strings in the protobuf JSON mapping. */
-static void
-otlp_int_str(struct jsonw *w, int64_t v)
+cr_code
+otlp_batch_open(struct buf *out, const char *resource_json)
 {
-    char num[24];
+    cr_code rc;
 
-    snprintf(num, sizeof(num), "%lld", (long long)v);
-    jsonw_str(w, num);
-}
-
-static void
-otlp_attr(struct jsonw *w, const struct span_attr *a)
-{
-    if (a->type == SPAN_STR) {
-        otlp_kv_str(w, a->key, a->s);
-        return;
-    }
-    jsonw_begin(w, '{');
-    jsonw_key(w, "key");
-    jsonw_str(w, a->key);
-    jsonw_key(w, "value");
-    jsonw_begin(w, '{');
-    if (a->type == SPAN_INT) {
-        jsonw_key(w, "intValue");
-        otlp_int_str(w, a->i);
-    } else {
-        jsonw_key(w, "arrayValue");
-        jsonw_begin(w, '{');
-        jsonw_key(w, "values");
-        jsonw_begin(w, '[');
-        jsonw_begin(w, '{');
-        jsonw_key(w, "stringValue");
-        jsonw_str(w, a->s);
-        jsonw_end(w, '}');
-        jsonw_end(w, ']');
-        jsonw_end(w, '}');
-    }
-    jsonw_end(w, '}');
-    jsonw_end(w, '}');
-}
-
-static void
-otlp_hex(struct jsonw *w, const unsigned char *id, size_t n)
-{
-    char hex[33];
-
-    reqid_hex(id, n, hex);
-    jsonw_str(w, hex);
-}
-
-static void
-otlp_events(struct jsonw *w, const struct span *s)
-{
-    int i;
-
-    jsonw_key(w, "events");
-    jsonw_begin(w, '[');
-    for (i = 0; i < s->retries; i++) {
-        jsonw_begin(w, '{');
-        jsonw_key(w, "timeUnixNano");
-        otlp_int_str(w, i < SPAN_MAX_RETRIES && s->retry_ns[i]
-                            ? s->retry_ns[i] : s->end_ns);
-        jsonw_key(w, "name");
-        jsonw_str(w, "retry");
-        jsonw_end(w, '}');
-    }
-    if (s->error) {
-        jsonw_begin(w, '{');
-        jsonw_key(w, "timeUnixNano");
-        otlp_int_str(w, s->end_ns);
-        jsonw_key(w, "name");
-        jsonw_str(w, "exception");
-        jsonw_key(w, "attributes");
-        jsonw_begin(w, '[');
-        otlp_kv_str(w, "exception.type", s->error_type);
-        otlp_kv_str(w, "exception.message", s->error_message);
-        jsonw_end(w, ']');
-        jsonw_end(w, '}');
-    }
-    jsonw_end(w, ']');
-}
-
-static void
-otlp_span(struct jsonw *w, const struct span *s)
-{
-    int i;
-
-    jsonw_begin(w, '{');
-    jsonw_key(w, "traceId");
-    otlp_hex(w, s->trace_id, sizeof(s->trace_id));
-    jsonw_key(w, "spanId");
-    otlp_hex(w, s->span_id, sizeof(s->span_id));
-    if (s->has_parent) {
-        jsonw_key(w, "parentSpanId");
-        otlp_hex(w, s->parent_id, sizeof(s->parent_id));
-    }
-    if (s->trace_state[0]) {
-        jsonw_key(w, "traceState");
-        jsonw_str(w, s->trace_state);
-    }
-    jsonw_key(w, "name");
-    jsonw_str(w, s->name);
-    jsonw_key(w, "kind");
-    jsonw_int(w, s->kind);
-    jsonw_key(w, "startTimeUnixNano");
-    otlp_int_str(w, s->start_ns);
-    jsonw_key(w, "endTimeUnixNano");
-    otlp_int_str(w, s->end_ns > s->start_ns ? s->end_ns : s->start_ns);
-    jsonw_key(w, "attributes");
-    jsonw_begin(w, '[');
-    for (i = 0; i < s->nattrs; i++)
-        otlp_attr(w, &s->attrs[i]);
-    jsonw_end(w, ']');
-    if (s->retries || s->error)
-        otlp_events(w, s);
-    jsonw_key(w, "status");
-    jsonw_begin(w, '{');
-    if (s->error) {
-        jsonw_key(w, "code");
-        jsonw_int(w, 2);            /* STATUS_CODE_ERROR */
-        jsonw_key(w, "message");
-        jsonw_str(w, s->error_type);
-    }
-    jsonw_end(w, '}');
-    jsonw_end(w, '}');
+    if ((rc = buf_append_str(out, "{\"resourceSpans\":[{\"resource\":")) ||
+        (rc = buf_append_str(out, resource_json)))
+        return rc;
+    return buf_append_str(out, ",\"scopeSpans\":[{\"scope\":{\"name\":"
+                               "\"cruddur\"},\"spans\":[");
 }
 
 cr_code
 otlp_encode(struct buf *out, const char *resource_json,
             const struct span *spans, size_t n)
 {
-    struct jsonw w;
+    cr_code rc = otlp_batch_open(out, resource_json);
     size_t i;
 
-    jsonw_init(&w, out);
-    jsonw_begin(&w, '{');
-    jsonw_key(&w, "resourceSpans");
-    jsonw_begin(&w, '[');
-    jsonw_begin(&w, '{');
-    jsonw_key(&w, "resource");
-    jsonw_raw(&w, resource_json);
-    jsonw_key(&w, "scopeSpans");
-    jsonw_begin(&w, '[');
-    jsonw_begin(&w, '{');
-    jsonw_key(&w, "scope");
-    jsonw_raw(&w, "{\"name\":\"cruddur\"}");
-    jsonw_key(&w, "spans");
-    jsonw_begin(&w, '[');
-    for (i = 0; i < n; i++)
-        otlp_span(&w, &spans[i]);
-    jsonw_end(&w, ']');
-    jsonw_end(&w, '}');
-    jsonw_end(&w, ']');
-    jsonw_end(&w, '}');
-    jsonw_end(&w, ']');
-    jsonw_end(&w, '}');
-    return w.rc;
+    for (i = 0; rc == CR_OK && i < n; i++) {
+        if (i > 0)
+            rc = buf_append(out, ",", 1);
+        if (rc == CR_OK)
+            rc = otlp_span_json(out, &spans[i]);
+    }
+    return rc ? rc : buf_append_str(out, OTLP_BATCH_CLOSE);
 }
 
 static int

@@ -49,6 +49,11 @@ struct span {
     struct span_attr attrs[SPAN_MAX_ATTRS];
 };
 
+/* Copies src to dst + at (dst holds size bytes), cut before the UTF-8
+ * character that would not fit; returns the length of dst. For the span's
+ * fixed-size strings, without a printf per attribute. */
+size_t span_copy(char *dst, size_t size, size_t at, const char *src);
+
 /* Attributes past SPAN_MAX_ATTRS are dropped. A NULL value adds nothing. */
 void span_attr_str(struct span *s, const char *key, const char *value);
 void span_attr_int(struct span *s, const char *key, int64_t value);
@@ -73,5 +78,13 @@ int otlp_pairs(const char *list,
 /* {"resourceSpans":[...]} for n spans under resource_json. */
 cr_code otlp_encode(struct buf *out, const char *resource_json,
                     const struct span *spans, size_t n);
+
+/* The same in pieces, for a batch built one span at a time: the text
+ * before the first span, each span object (otlp_span.c; comma-separate
+ * them), then OTLP_BATCH_CLOSE. otlp_span_json leaves out as it was when
+ * it fails. */
+cr_code otlp_batch_open(struct buf *out, const char *resource_json);
+cr_code otlp_span_json(struct buf *out, const struct span *s);
+#define OTLP_BATCH_CLOSE "]}]}]}"
 
 #endif

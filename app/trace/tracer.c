@@ -16,6 +16,14 @@
 
 #define TRACER_REPORT_SECS 60
 
+/* A batch: the POST body being written, OTLP text of n spans after the
+ * resource (otlp_batch_open); it keeps its memory from one use to the
+ * next. */
+struct tracer_batch {
+    struct buf text;
+    size_t n;
+};
+
 struct tracer {
     char *url;
     struct curl_slist *headers;
@@ -30,9 +38,14 @@ struct tracer {
     pthread_t thread;
     int started, stop;
     int flush;                      /* send what is queued now */
-    int busy;                       /* the thread is exporting */
-    struct span *queue;             /* ring of cap spans */
-    size_t cap, head, n, batch;
+    int busy;                       /* the thread is sending batches[head - 1] */
+    /* A ring of nbatches: [head, head + used) are queued, the last one
+     * filling, the others full (batch spans); the rest are free. Spans are
+     * encoded as they are queued, so the queue holds text, not structs. */
+    struct tracer_batch *batches;
+    size_t nbatches, head, used;
+    size_t cap, n, batch;           /* spans: at most, queued, per batch */
+    size_t open_len;                /* a batch's text before its spans */
     long delay_ms;
     struct timespec first;          /* when the oldest queued span came */
 
@@ -40,7 +53,6 @@ struct tracer {
     unsigned long failed, dropped, exported;
     char why[CURL_ERROR_SIZE + 32];
     time_t reported;
-    struct span *out;               /* the thread's batch */
     CURL *curl;                     /* the thread's */
 };
 
@@ -279,45 +291,74 @@ tracer_discard(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* Sends one batch; on failure records why (under mu). */
+/* Back to the text before the spans, its memory kept. */
 static void
-tracer_export(struct tracer *t, size_t k)
+tracer_batch_empty(const struct tracer *t, struct tracer_batch *bt)
+{
+    bt->text.len = t->open_len;
+    bt->text.data[t->open_len] = '\0';
+    bt->n = 0;
+}
+
+/* Sends one batch (the thread owns it while busy) and empties it; on
+ * failure records why (under mu). */
+static void
+tracer_export(struct tracer *t, struct tracer_batch *bt)
 {
     char err[CURL_ERROR_SIZE] = "";
-    struct buf body;
     long status = 0;
     CURLcode cc = CURLE_OUT_OF_MEMORY;
 
-    buf_init(&body, 0);
-    if (otlp_encode(&body, t->resource, t->out, k) == CR_OK) {
-        curl_easy_setopt(t->curl, CURLOPT_POSTFIELDS, body.data);
-        curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE, (long)body.len);
+    if (buf_append_str(&bt->text, OTLP_BATCH_CLOSE) == CR_OK) {
+        curl_easy_setopt(t->curl, CURLOPT_POSTFIELDS, bt->text.data);
+        curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE, (long)bt->text.len);
         curl_easy_setopt(t->curl, CURLOPT_ERRORBUFFER, err);
         cc = curl_easy_perform(t->curl);
         curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
     }
-    buf_free(&body);
     pthread_mutex_lock(&t->mu);
     if (cc == CURLE_OK && status >= 200 && status < 300) {
-        t->exported += k;
+        t->exported += bt->n;
     } else {
         t->failed++;
-        t->dropped += k;
+        t->dropped += bt->n;
         if (cc != CURLE_OK)
             snprintf(t->why, sizeof(t->why), "%s",
                      err[0] ? err : curl_easy_strerror(cc));
         else
             snprintf(t->why, sizeof(t->why), "answered %ld", status);
     }
+    tracer_batch_empty(t, bt);
     pthread_mutex_unlock(&t->mu);
+}
+
+/* The oldest batch is full, or the only one has waited long enough. */
+static int
+tracer_ready(const struct tracer *t)
+{
+    return t->used > 1 || t->batches[t->head].n >= t->batch;
+}
+
+/* Stopping and the collector failed: one timeout is all the worker's exit
+ * waits for, not one per batch still queued. Called with mu held. */
+static void
+tracer_drop_queued(struct tracer *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->used; i++)
+        tracer_batch_empty(t, &t->batches[(t->head + i) % t->nbatches]);
+    t->dropped += t->n;
+    t->n = 0;
+    t->used = 0;
 }
 
 static void *
 tracer_main(void *arg)
 {
     struct tracer *t = arg;
+    struct tracer_batch *bt;
     struct timespec due;
-    size_t k, i;
 
     pthread_mutex_lock(&t->mu);
     for (;;) {
@@ -328,27 +369,22 @@ tracer_main(void *arg)
         /* A full batch goes at once; a smaller one when its oldest span
          * has waited delay_ms (or we are stopping). */
         tracer_deadline(&t->first, t->delay_ms, &due);
-        while (!t->stop && !t->flush && t->n < t->batch &&
+        while (!t->stop && !t->flush && !tracer_ready(t) &&
                pthread_cond_timedwait(&t->cv, &t->mu, &due) != ETIMEDOUT)
             ;
-        k = t->n < t->batch ? t->n : t->batch;
-        for (i = 0; i < k; i++)
-            t->out[i] = t->queue[(t->head + i) % t->cap];
-        t->head = (t->head + k) % t->cap;
-        t->n -= k;
+        bt = &t->batches[t->head];
+        t->head = (t->head + 1) % t->nbatches;
+        t->used--;
+        t->n -= bt->n;
         clock_gettime(CLOCK_MONOTONIC, &t->first);
         t->busy = 1;
         pthread_mutex_unlock(&t->mu);
-        tracer_export(t, k);
+        tracer_export(t, bt);
         pthread_mutex_lock(&t->mu);
         t->busy = 0;
         pthread_cond_broadcast(&t->idle);
-        /* Stopping and the collector failed: one timeout is all the
-         * worker's exit waits for, not one per batch still queued. */
-        if (t->stop && t->failed && t->n) {
-            t->dropped += t->n;
-            t->n = 0;
-        }
+        if (t->stop && t->failed && t->n)
+            tracer_drop_queued(t);
     }
     pthread_mutex_unlock(&t->mu);
     return NULL;
@@ -383,32 +419,70 @@ tracer_counts(struct tracer *t, unsigned long *exported,
     pthread_mutex_unlock(&t->mu);
 }
 
+/* The batch the next span goes into: the filling one, or a free one when
+ * it is full (or none is queued); NULL when none is free. Called with mu
+ * held. */
+static struct tracer_batch *
+tracer_tail(struct tracer *t)
+{
+    struct tracer_batch *bt;
+
+    if (t->used > 0) {
+        bt = &t->batches[(t->head + t->used - 1) % t->nbatches];
+        if (bt->n < t->batch)
+            return bt;
+    }
+    if (t->used + (size_t)t->busy == t->nbatches)
+        return NULL;
+    bt = &t->batches[(t->head + t->used) % t->nbatches];
+    t->used++;
+    return bt;
+}
+
+/* Encodes one span into the queue; 0 when it is full or out of memory.
+ * Called with mu held: the thread only takes it to swap batches. */
+static int
+tracer_put(struct tracer *t, const struct span *s)
+{
+    struct tracer_batch *bt;
+    size_t len;
+
+    if (t->n == t->cap || (bt = tracer_tail(t)) == NULL)
+        return 0;
+    len = bt->text.len;
+    if ((bt->n > 0 && buf_append(&bt->text, ",", 1) != CR_OK) ||
+        otlp_span_json(&bt->text, s) != CR_OK) {
+        bt->text.len = len;
+        bt->text.data[len] = '\0';
+        return 0;
+    }
+    bt->n++;
+    t->n++;
+    return 1;
+}
+
 /* Queues spans[first..nspans) of tr and forgets them (nspans = first). */
 static void
 tracer_queue(struct tracer *t, struct trace_req *tr, int first)
 {
-    size_t before;
+    size_t before, was_full;
     int i;
 
     pthread_mutex_lock(&t->mu);
     before = t->n;
+    was_full = before > 0 && tracer_ready(t);
     if (before == 0)
         clock_gettime(CLOCK_MONOTONIC, &t->first);
-    for (i = first; i < tr->nspans; i++) {
-        if (t->n == t->cap) {
-            t->dropped += (unsigned long)(tr->nspans - i);
-            break;
-        }
-        t->queue[(t->head + t->n) % t->cap] = tr->spans[i];
-        t->n++;
-    }
+    for (i = first; i < tr->nspans; i++)
+        if (!tracer_put(t, &tr->spans[i]))
+            t->dropped++;
     t->dropped += (unsigned long)tr->dropped;
     tr->dropped = 0;
     tr->nspans = first;
     tracer_report(t);
     /* Wake the thread only to start a batch's clock or to send a full
      * one: a wake-up per request would cost two context switches each. */
-    if (before == 0 || (before < t->batch && t->n >= t->batch))
+    if (t->n > 0 && (before == 0 || (!was_full && tracer_ready(t))))
         pthread_cond_signal(&t->cv);
     pthread_mutex_unlock(&t->mu);
 }
@@ -527,6 +601,7 @@ static cr_code
 tracer_settings(struct tracer *t)
 {
     const char *hdrs = getenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS");
+    struct curl_slist *l;
     long cap, batch, timeout;
 
     if (!tracer_sampler_parse(getenv("OTEL_TRACES_SAMPLER"),
@@ -552,6 +627,10 @@ tracer_settings(struct tracer *t)
         hdrs = getenv("OTEL_EXPORTER_OTLP_HEADERS");
     otlp_pairs(hdrs, tracer_header, t);
     tracer_header(t, "Content-Type", "application/json");
+    /* No "Expect: 100-continue" for a big batch: a collector that does
+     * not answer it would cost each POST a second's wait. */
+    if ((l = curl_slist_append(t->headers, "Expect:")) != NULL)
+        t->headers = l;
     return otlp_resource_json(getenv("OTEL_SERVICE_NAME"),
                               getenv("OTEL_RESOURCE_ATTRIBUTES"), &t->resource);
 }
@@ -600,6 +679,28 @@ tracer_start(struct tracer *t)
     return rc;
 }
 
+/* Enough batches for cap queued spans in batches of batch, and the one
+ * being sent. Each is opened now, so open_len is known; its memory grows
+ * to a full batch's text once and is kept. */
+static cr_code
+tracer_batches(struct tracer *t)
+{
+    size_t i;
+    cr_code rc;
+
+    t->nbatches = (t->cap + t->batch - 1) / t->batch + 1;
+    t->batches = calloc(t->nbatches, sizeof(*t->batches));
+    if (t->batches == NULL)
+        return CR_NOMEM;
+    for (i = 0; i < t->nbatches; i++) {
+        buf_init(&t->batches[i].text, 0);
+        if ((rc = otlp_batch_open(&t->batches[i].text, t->resource)))
+            return rc;
+    }
+    t->open_len = t->batches[0].text.len;
+    return CR_OK;
+}
+
 cr_code
 tracer_new(struct tracer **out)
 {
@@ -622,10 +723,7 @@ tracer_new(struct tracer **out)
     }
     if ((rc = tracer_settings(t)) || (rc = tracer_curl(t)))
         goto fail;
-    rc = CR_NOMEM;
-    t->queue = calloc(t->cap, sizeof(*t->queue));
-    t->out = calloc(t->batch, sizeof(*t->out));
-    if (t->queue == NULL || t->out == NULL)
+    if ((rc = tracer_batches(t)))
         goto fail;
     if (tracer_start(t) != 0)
         goto fail;
@@ -640,6 +738,8 @@ fail:
 void
 tracer_free(struct tracer *t)
 {
+    size_t i;
+
     if (t == NULL)
         return;
     if (t->started) {
@@ -655,8 +755,9 @@ tracer_free(struct tracer *t)
     pthread_cond_destroy(&t->cv);
     pthread_cond_destroy(&t->idle);
     pthread_mutex_destroy(&t->mu);
-    free(t->queue);
-    free(t->out);
+    for (i = 0; t->batches && i < t->nbatches; i++)
+        buf_free(&t->batches[i].text);
+    free(t->batches);
     free(t->resource);
     free(t->url);
     free(t);
