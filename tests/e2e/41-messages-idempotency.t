@@ -17,9 +17,9 @@ use POSIX ();
 use CruddurTest;
 use CruddurHard qw(wait_until);
 use CruddurOpenAPI;
+use CruddurOtherClient qw(put_items query_items);
 
 my $json = JSON::PP->new->canonical;
-my $other_client = "$FindBin::Bin/lib/ddb-other-client.py";
 token($_) for qw(andrewbrown bayko londo);
 my $tag = "idem-msg-$$";
 my $stream_log = "$ENV{CRUDDUR_STATE}/stream.log";
@@ -47,15 +47,7 @@ sub stored {
 sub uuid_of { return sql_value("SELECT uuid FROM users WHERE handle = '$_[0]'") }
 sub key_items {
     my ($handle) = @_;
-    open(my $ph, '-|', 'python3', $other_client, 'query', 'IDEM#' . uuid_of($handle)) or die "python3: $!\n";
-    my $text = do { local $/; <$ph> };
-    close $ph or die "ddb-other-client.py query failed\n";
-    return { map { ($_->{sk}{S} => $_) } @{ $json->decode($text) } };
-}
-sub put_items {
-    open(my $ph, '|-', 'python3', $other_client, 'put') or die "python3: $!\n";
-    print $ph $json->encode(\@_);
-    close $ph or die "ddb-other-client.py put failed\n";
+    return { map { ($_->{sk}{S} => $_) } @{ query_items('IDEM#' . uuid_of($handle)) } };
 }
 
 my ($group, $answer_b);
