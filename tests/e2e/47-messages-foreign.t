@@ -12,8 +12,8 @@
 #    skipped with one warning naming its key, never a failed list.
 #  - Every conversation a list shows opens.
 #  - A message text holding U+0000 (legal in DynamoDB) is listed, opened
-#    and moved into the group rows as written; the stream processor goes
-#    on past its record.
+#    and moved into the group rows as written (and cruddur-aws's listings
+#    print it whole); the stream processor goes on past its record.
 #
 # The API's healing is watched with the stream processor paused (SIGSTOP),
 # so what is seen is the API's own doing; it runs again for the rest.
@@ -251,6 +251,12 @@ subtest 'a message with U+0000 written by the other client' => sub {
         'Ben\'s row moved too' or return;
     is $row->{message}{S}, $text, 'the row carries the same text';
     is_deeply texts($ana, $g), [$text], 'GET messages shows it';
+    # The command-line tool's listings show it whole too (%s stops at a NUL).
+    my $tool = "$ENV{CRUDDUR_BUILD}/cruddur-aws";
+    like scalar(`"$tool" ddb get-conversation $g`), qr/^\Q$t1\E  \Q$ben->{handle}\E +\Q$text\E\n\z/,
+        'cruddur-aws ddb get-conversation prints it whole';
+    like scalar(`"$tool" ddb list-conversations $ben->{handle}`), qr/^\Q$t1  $g\E .*: \Q$text\E$/m,
+        'and list-conversations';
     my $r = as($ana, POST => '/api/messages', json => { message => 'after the NUL', message_group_uuid => $g });
     is $r->{status}, 200, 'a later message: 200';
     ok wait_until(sub { my $b = listed($ben, $g); $b && $b->{created_at} eq $r->{json}{created_at} }, 30),
