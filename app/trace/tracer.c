@@ -1,28 +1,17 @@
-/* tracer.c - sampling, a request's spans, the bounded queue and the export
- * thread; see tracer.h. */
+/* tracer.c - sampling, a request's spans, the settings; the spans are
+ * queued and exported by trace_queue.c. See tracer.h. */
 #include <errno.h>
 #include <stddef.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
 #include "app/core/log.h"
+#include "app/trace/trace_queue.h"
 #include "app/trace/tracer.h"
-
-#define TRACER_REPORT_SECS 60
-
-/* A batch: the POST body being written, OTLP text of n spans after the
- * resource (otlp_batch_open); it keeps its memory from one use to the
- * next. */
-struct tracer_batch {
-    struct buf text;
-    size_t n;
-};
 
 struct tracer {
     char *url;
@@ -31,29 +20,10 @@ struct tracer {
     long timeout_ms;
     enum trace_sampler sampler;
     double ratio;
-
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_cond_t idle;            /* a flush waits on it */
-    pthread_t thread;
-    int started, stop;
-    int flush;                      /* send what is queued now */
-    int busy;                       /* the thread is sending batches[head - 1] */
-    /* A ring of nbatches: [head, head + used) are queued, the last one
-     * filling, the others full (batch spans); the rest are free. Spans are
-     * encoded as they are queued, so the queue holds text, not structs. */
-    struct tracer_batch *batches;
-    size_t nbatches, head, used;
-    size_t cap, n, batch;           /* spans: at most, queued, per batch */
-    size_t open_len;                /* a batch's text before its spans */
+    size_t cap, batch;              /* spans: queued at most, per batch */
     long delay_ms;
-    struct timespec first;          /* when the oldest queued span came */
-
-    /* Counted by both threads under mu; reported by the worker's. */
-    unsigned long failed, dropped, exported;
-    char why[CURL_ERROR_SIZE + 32];
-    time_t reported;
-    CURL *curl;                     /* the thread's */
+    CURL *curl;                     /* the export thread's */
+    struct trace_queue *queue;
 };
 
 int
@@ -270,221 +240,23 @@ trace_req_end(struct trace_req *tr, const struct trace_server *in,
                        in->detail && in->detail[0] ? in->detail : in->error);
 }
 
-/* ---- the queue and the export thread ---- */
-
-static void
-tracer_deadline(const struct timespec *from, long ms, struct timespec *out)
-{
-    out->tv_sec = from->tv_sec + ms / 1000;
-    out->tv_nsec = from->tv_nsec + (ms % 1000) * 1000000L;
-    if (out->tv_nsec >= 1000000000L) {
-        out->tv_sec++;
-        out->tv_nsec -= 1000000000L;
-    }
-}
-
-static size_t
-tracer_discard(char *p, size_t size, size_t n, void *arg)
-{
-    (void)p;
-    (void)arg;
-    return size * n;
-}
-
-/* Back to the text before the spans, its memory kept. */
-static void
-tracer_batch_empty(const struct tracer *t, struct tracer_batch *bt)
-{
-    bt->text.len = t->open_len;
-    bt->text.data[t->open_len] = '\0';
-    bt->n = 0;
-}
-
-/* Sends one batch (the thread owns it while busy) and empties it; on
- * failure records why (under mu). */
-static void
-tracer_export(struct tracer *t, struct tracer_batch *bt)
-{
-    char err[CURL_ERROR_SIZE] = "";
-    long status = 0;
-    CURLcode cc = CURLE_OUT_OF_MEMORY;
-
-    if (buf_append_str(&bt->text, OTLP_BATCH_CLOSE) == CR_OK) {
-        curl_easy_setopt(t->curl, CURLOPT_POSTFIELDS, bt->text.data);
-        curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE, (long)bt->text.len);
-        curl_easy_setopt(t->curl, CURLOPT_ERRORBUFFER, err);
-        cc = curl_easy_perform(t->curl);
-        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
-    }
-    pthread_mutex_lock(&t->mu);
-    if (cc == CURLE_OK && status >= 200 && status < 300) {
-        t->exported += bt->n;
-    } else {
-        t->failed++;
-        t->dropped += bt->n;
-        if (cc != CURLE_OK)
-            snprintf(t->why, sizeof(t->why), "%s",
-                     err[0] ? err : curl_easy_strerror(cc));
-        else
-            snprintf(t->why, sizeof(t->why), "answered %ld", status);
-    }
-    tracer_batch_empty(t, bt);
-    pthread_mutex_unlock(&t->mu);
-}
-
-/* The oldest batch is full, or the only one has waited long enough. */
-static int
-tracer_ready(const struct tracer *t)
-{
-    return t->used > 1 || t->batches[t->head].n >= t->batch;
-}
-
-/* Stopping and the collector failed: one timeout is all the worker's exit
- * waits for, not one per batch still queued. Called with mu held. */
-static void
-tracer_drop_queued(struct tracer *t)
-{
-    size_t i;
-
-    for (i = 0; i < t->used; i++)
-        tracer_batch_empty(t, &t->batches[(t->head + i) % t->nbatches]);
-    t->dropped += t->n;
-    t->n = 0;
-    t->used = 0;
-}
-
-static void *
-tracer_main(void *arg)
-{
-    struct tracer *t = arg;
-    struct tracer_batch *bt;
-    struct timespec due;
-
-    pthread_mutex_lock(&t->mu);
-    for (;;) {
-        while (!t->stop && t->n == 0)
-            pthread_cond_wait(&t->cv, &t->mu);
-        if (t->n == 0)
-            break;                  /* stopping, nothing left */
-        /* A full batch goes at once; a smaller one when its oldest span
-         * has waited delay_ms (or we are stopping). */
-        tracer_deadline(&t->first, t->delay_ms, &due);
-        while (!t->stop && !t->flush && !tracer_ready(t) &&
-               pthread_cond_timedwait(&t->cv, &t->mu, &due) != ETIMEDOUT)
-            ;
-        bt = &t->batches[t->head];
-        t->head = (t->head + 1) % t->nbatches;
-        t->used--;
-        t->n -= bt->n;
-        clock_gettime(CLOCK_MONOTONIC, &t->first);
-        t->busy = 1;
-        pthread_mutex_unlock(&t->mu);
-        tracer_export(t, bt);
-        pthread_mutex_lock(&t->mu);
-        t->busy = 0;
-        pthread_cond_broadcast(&t->idle);
-        if (t->stop && t->failed && t->n)
-            tracer_drop_queued(t);
-    }
-    pthread_mutex_unlock(&t->mu);
-    return NULL;
-}
-
-/* Worker thread: log what went wrong since the last report, at most once
- * per TRACER_REPORT_SECS. Called with mu held. */
-static void
-tracer_report(struct tracer *t)
-{
-    time_t now = time(NULL);
-
-    if ((t->failed == 0 && t->dropped == 0) ||
-        now - t->reported < TRACER_REPORT_SECS)
-        return;
-    log_warn("trace export: %lu failed exports and %lu spans dropped since "
-             "the last report (last failure: %s)", t->failed, t->dropped,
-             t->why[0] ? t->why : "-");
-    t->failed = 0;
-    t->dropped = 0;
-    t->reported = now;
-}
+/* ---- the queue (trace_queue.c) ---- */
 
 void
 tracer_counts(struct tracer *t, unsigned long *exported,
               unsigned long *failed, unsigned long *dropped)
 {
-    pthread_mutex_lock(&t->mu);
-    *exported = t->exported;
-    *failed = t->failed;
-    *dropped = t->dropped;
-    pthread_mutex_unlock(&t->mu);
-}
-
-/* The batch the next span goes into: the filling one, or a free one when
- * it is full (or none is queued); NULL when none is free. Called with mu
- * held. */
-static struct tracer_batch *
-tracer_tail(struct tracer *t)
-{
-    struct tracer_batch *bt;
-
-    if (t->used > 0) {
-        bt = &t->batches[(t->head + t->used - 1) % t->nbatches];
-        if (bt->n < t->batch)
-            return bt;
-    }
-    if (t->used + (size_t)t->busy == t->nbatches)
-        return NULL;
-    bt = &t->batches[(t->head + t->used) % t->nbatches];
-    t->used++;
-    return bt;
-}
-
-/* Encodes one span into the queue; 0 when it is full or out of memory.
- * Called with mu held: the thread only takes it to swap batches. */
-static int
-tracer_put(struct tracer *t, const struct span *s)
-{
-    struct tracer_batch *bt;
-    size_t len;
-
-    if (t->n == t->cap || (bt = tracer_tail(t)) == NULL)
-        return 0;
-    len = bt->text.len;
-    if ((bt->n > 0 && buf_append(&bt->text, ",", 1) != CR_OK) ||
-        otlp_span_json(&bt->text, s) != CR_OK) {
-        bt->text.len = len;
-        bt->text.data[len] = '\0';
-        return 0;
-    }
-    bt->n++;
-    t->n++;
-    return 1;
+    trace_queue_counts(t->queue, exported, failed, dropped);
 }
 
 /* Queues spans[first..nspans) of tr and forgets them (nspans = first). */
 static void
 tracer_queue(struct tracer *t, struct trace_req *tr, int first)
 {
-    size_t before, was_full;
-    int i;
-
-    pthread_mutex_lock(&t->mu);
-    before = t->n;
-    was_full = before > 0 && tracer_ready(t);
-    if (before == 0)
-        clock_gettime(CLOCK_MONOTONIC, &t->first);
-    for (i = first; i < tr->nspans; i++)
-        if (!tracer_put(t, &tr->spans[i]))
-            t->dropped++;
-    t->dropped += (unsigned long)tr->dropped;
+    trace_queue_spans(t->queue, &tr->spans[first], tr->nspans - first,
+                      (unsigned long)tr->dropped);
     tr->dropped = 0;
     tr->nspans = first;
-    tracer_report(t);
-    /* Wake the thread only to start a batch's clock or to send a full
-     * one: a wake-up per request would cost two context switches each. */
-    if (t->n > 0 && (before == 0 || (!was_full && tracer_ready(t))))
-        pthread_cond_signal(&t->cv);
-    pthread_mutex_unlock(&t->mu);
 }
 
 void
@@ -507,23 +279,7 @@ tracer_submit_from(struct tracer *t, struct trace_req *tr, int first)
 int
 tracer_flush(struct tracer *t, long timeout_ms)
 {
-    struct timespec now, due;
-    int done;
-
-    if (t == NULL)
-        return 1;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    tracer_deadline(&now, timeout_ms, &due);
-    pthread_mutex_lock(&t->mu);
-    t->flush = 1;
-    pthread_cond_signal(&t->cv);
-    while ((t->n > 0 || t->busy) &&
-           pthread_cond_timedwait(&t->idle, &t->mu, &due) != ETIMEDOUT)
-        ;
-    done = t->n == 0 && !t->busy;
-    t->flush = 0;
-    pthread_mutex_unlock(&t->mu);
-    return done;
+    return t == NULL ? 1 : trace_queue_flush(t->queue, timeout_ms);
 }
 
 long
@@ -635,6 +391,14 @@ tracer_settings(struct tracer *t)
                               getenv("OTEL_RESOURCE_ATTRIBUTES"), &t->resource);
 }
 
+static size_t
+tracer_discard(char *p, size_t size, size_t n, void *arg)
+{
+    (void)p;
+    (void)arg;
+    return size * n;
+}
+
 static cr_code
 tracer_curl(struct tracer *t)
 {
@@ -651,56 +415,6 @@ tracer_curl(struct tracer *t)
     return CR_OK;
 }
 
-/* The batch deadline is on the monotonic clock (t->first): the condition
- * variable must wait on that clock too, or every wait ends at once. */
-static void
-tracer_cond_init(pthread_cond_t *cv)
-{
-    pthread_condattr_t attr;
-
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(cv, &attr);
-    pthread_condattr_destroy(&attr);
-}
-
-/* The thread blocks every signal: a SIGTERM must reach the main thread,
- * whose accept() it interrupts so the worker ends (and frees) cleanly. */
-static int
-tracer_start(struct tracer *t)
-{
-    sigset_t all, old;
-    int rc;
-
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    rc = pthread_create(&t->thread, NULL, tracer_main, t);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return rc;
-}
-
-/* Enough batches for cap queued spans in batches of batch, and the one
- * being sent. Each is opened now, so open_len is known; its memory grows
- * to a full batch's text once and is kept. */
-static cr_code
-tracer_batches(struct tracer *t)
-{
-    size_t i;
-    cr_code rc;
-
-    t->nbatches = (t->cap + t->batch - 1) / t->batch + 1;
-    t->batches = calloc(t->nbatches, sizeof(*t->batches));
-    if (t->batches == NULL)
-        return CR_NOMEM;
-    for (i = 0; i < t->nbatches; i++) {
-        buf_init(&t->batches[i].text, 0);
-        if ((rc = otlp_batch_open(&t->batches[i].text, t->resource)))
-            return rc;
-    }
-    t->open_len = t->batches[0].text.len;
-    return CR_OK;
-}
-
 cr_code
 tracer_new(struct tracer **out)
 {
@@ -713,9 +427,6 @@ tracer_new(struct tracer **out)
     t = calloc(1, sizeof(*t));
     if (t == NULL)
         return CR_NOMEM;
-    pthread_mutex_init(&t->mu, NULL);
-    tracer_cond_init(&t->cv);
-    tracer_cond_init(&t->idle);
     t->url = tracer_url();
     if (t->url == NULL) {
         tracer_free(t);
@@ -723,11 +434,11 @@ tracer_new(struct tracer **out)
     }
     if ((rc = tracer_settings(t)) || (rc = tracer_curl(t)))
         goto fail;
-    if ((rc = tracer_batches(t)))
+    if ((rc = trace_queue_new(t->cap, t->batch, t->delay_ms, t->resource,
+                              &t->queue)))
         goto fail;
-    if (tracer_start(t) != 0)
+    if (trace_queue_start(t->queue, t->curl) != 0)
         goto fail;
-    t->started = 1;
     *out = t;
     return CR_OK;
 fail:
@@ -738,26 +449,12 @@ fail:
 void
 tracer_free(struct tracer *t)
 {
-    size_t i;
-
     if (t == NULL)
         return;
-    if (t->started) {
-        pthread_mutex_lock(&t->mu);
-        t->stop = 1;
-        pthread_cond_signal(&t->cv);
-        pthread_mutex_unlock(&t->mu);
-        pthread_join(t->thread, NULL);
-    }
+    trace_queue_free(t->queue);     /* first: its thread uses t->curl */
     if (t->curl)
         curl_easy_cleanup(t->curl);
     curl_slist_free_all(t->headers);
-    pthread_cond_destroy(&t->cv);
-    pthread_cond_destroy(&t->idle);
-    pthread_mutex_destroy(&t->mu);
-    for (i = 0; t->batches && i < t->nbatches; i++)
-        buf_free(&t->batches[i].text);
-    free(t->batches);
     free(t->resource);
     free(t->url);
     free(t);

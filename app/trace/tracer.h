@@ -9,11 +9,12 @@
  * allocation): the server span and one client span per backend call (the
  * obs hook). After the FastCGI request is finished, tracer_submit() writes
  * them as OTLP JSON into the batch being filled, in a bounded queue of
- * batches (OTEL_BSP_MAX_QUEUE_SIZE spans; full: they are dropped and
- * counted); the export thread POSTs a batch's buffer as it is when it
- * holds OTEL_BSP_MAX_EXPORT_BATCH_SIZE spans or its oldest has waited
- * OTEL_BSP_SCHEDULE_DELAY ms, with a short timeout. A collector that is down, hanging or failing only costs that
- * thread its time; the worker logs the failures at most once a minute. */
+ * batches (trace_queue.h; OTEL_BSP_MAX_QUEUE_SIZE spans; full: they are
+ * dropped and counted); the export thread POSTs a batch's buffer as it is
+ * when it holds OTEL_BSP_MAX_EXPORT_BATCH_SIZE spans or its oldest has
+ * waited OTEL_BSP_SCHEDULE_DELAY ms, with a short timeout. A collector
+ * that is down, hanging or failing only costs that thread its time; the
+ * worker logs the failures at most once a minute. */
 #ifndef CRUDDUR_TRACER_H
 #define CRUDDUR_TRACER_H
 

@@ -9,7 +9,6 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
-use POSIX ();
 use CruddurTest;
 
 token($_) for qw(andrewbrown bayko);
@@ -74,23 +73,7 @@ subtest "another caller's key is another key" => sub {
 };
 
 subtest 'twins at the same moment post once' => sub {
-    my $dir = "/tmp/idem-$$";
-    mkdir $dir;
-    my @pids;
-    for my $i (1 .. 4) {
-        my $pid = fork() // die "fork: $!\n";
-        if ($pid == 0) {
-            my $r = post('andrewbrown', "$tag-c", "$tag c");
-            open(my $fh, '>', "$dir/$i") or POSIX::_exit(1);
-            print $fh "$r->{status} " . ($r->{json}{uuid} // '-') . "\n";
-            close $fh;
-            POSIX::_exit(0);
-        }
-        push @pids, $pid;
-    }
-    waitpid $_, 0 for @pids;
-    my @answers = map { open(my $fh, '<', "$dir/$_") or die; my $l = <$fh>; chomp $l; unlink "$dir/$_"; $l } 1 .. 4;
-    rmdir $dir;
+    my @answers = twins(4, sub { post('andrewbrown', "$tag-c", "$tag c") });
     my %uuids = map { (split / /)[1] => 1 } @answers;
     is scalar(grep { /^200 / } @answers), 4, 'all four 200' or diag "@answers";
     is scalar(keys %uuids), 1, 'all the same activity';

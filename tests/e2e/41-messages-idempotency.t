@@ -13,13 +13,12 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
 use JSON::PP;
-use POSIX ();
 use CruddurTest;
 use CruddurHard qw(wait_until);
 use CruddurOpenAPI;
+use CruddurOtherClient qw(put_items query_items);
 
 my $json = JSON::PP->new->canonical;
-my $other_client = "$FindBin::Bin/lib/ddb-other-client.py";
 token($_) for qw(andrewbrown bayko londo);
 my $tag = "idem-msg-$$";
 my $stream_log = "$ENV{CRUDDUR_STATE}/stream.log";
@@ -47,15 +46,7 @@ sub stored {
 sub uuid_of { return sql_value("SELECT uuid FROM users WHERE handle = '$_[0]'") }
 sub key_items {
     my ($handle) = @_;
-    open(my $ph, '-|', 'python3', $other_client, 'query', 'IDEM#' . uuid_of($handle)) or die "python3: $!\n";
-    my $text = do { local $/; <$ph> };
-    close $ph or die "ddb-other-client.py query failed\n";
-    return { map { ($_->{sk}{S} => $_) } @{ $json->decode($text) } };
-}
-sub put_items {
-    open(my $ph, '|-', 'python3', $other_client, 'put') or die "python3: $!\n";
-    print $ph $json->encode(\@_);
-    close $ph or die "ddb-other-client.py put failed\n";
+    return { map { ($_->{sk}{S} => $_) } @{ query_items('IDEM#' . uuid_of($handle)) } };
 }
 
 my ($group, $answer_b);
@@ -118,23 +109,7 @@ subtest 'the key item: its answer and its expiry' => sub {
 };
 
 subtest 'twins at the same moment post once' => sub {
-    my $dir = "/tmp/idem-msg-$$";
-    mkdir $dir;
-    my @pids;
-    for my $i (1 .. 4) {
-        my $pid = fork() // die "fork: $!\n";
-        if ($pid == 0) {
-            my $r = post('bayko', "$tag-d", message => "$tag d", message_group_uuid => $group);
-            open(my $fh, '>', "$dir/$i") or POSIX::_exit(1);
-            print $fh "$r->{status} " . ($r->{json}{uuid} // '-') . "\n";
-            close $fh;
-            POSIX::_exit(0);
-        }
-        push @pids, $pid;
-    }
-    waitpid $_, 0 for @pids;
-    my @answers = map { open(my $fh, '<', "$dir/$_") or die; my $l = <$fh>; chomp $l; unlink "$dir/$_"; $l } 1 .. 4;
-    rmdir $dir;
+    my @answers = twins(4, sub { post('bayko', "$tag-d", message => "$tag d", message_group_uuid => $group) });
     my %uuids = map { (split / /)[1] => 1 } @answers;
     is scalar(grep { /^200 / } @answers), 4, 'all four 200' or diag "@answers";
     is scalar(keys %uuids), 1, 'all the same message';

@@ -12,8 +12,8 @@
 #    skipped with one warning naming its key, never a failed list.
 #  - Every conversation a list shows opens.
 #  - A message text holding U+0000 (legal in DynamoDB) is listed, opened
-#    and moved into the group rows as written; the stream processor goes
-#    on past its record.
+#    and moved into the group rows as written (and cruddur-aws's listings
+#    print it whole); the stream processor goes on past its record.
 #
 # The API's healing is watched with the stream processor paused (SIGSTOP),
 # so what is seen is the API's own doing; it runs again for the rest.
@@ -22,44 +22,14 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
-use Time::HiRes qw(time);
-use POSIX qw(strftime);
 use CruddurTest;
 use CruddurUsers;
+use CruddurOtherClient;
 use CruddurHard qw(pid_of wait_until);
 
-my $other_client = "$FindBin::Bin/lib/ddb-other-client.py";
-my $json = JSON::PP->new->canonical;
 my $UUID_RE = qr/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 # ---- the other client ----
-sub put_items {
-    my @items = @_;
-    open(my $ph, '|-', 'python3', $other_client, 'put') or die "python3: $!\n";
-    print $ph $json->encode(\@items);
-    close $ph or die "ddb-other-client.py put failed\n";
-}
-sub items_of {
-    my ($pk) = @_;
-    open(my $ph, '-|', 'python3', $other_client, 'query', $pk) or die "python3: $!\n";
-    my $text = do { local $/; <$ph> };
-    close $ph or die "ddb-other-client.py query failed\n";
-    return $json->decode($text);
-}
-sub S { return { S => $_[0] } }
-my $clock = int(time * 1e6) - 3_600_000_000;    # an hour ago, a microsecond apart
-sub ts {
-    $clock += 1000;
-    my $s = int($clock / 1e6);
-    return strftime('%Y-%m-%dT%H:%M:%S', gmtime $s) . sprintf('.%06d+00:00', $clock % 1e6);
-}
-sub uuid4 {
-    my @b = map { int rand 256 } 1 .. 16;
-    $b[6] = ($b[6] & 0x0f) | 0x40;
-    $b[8] = ($b[8] & 0x3f) | 0x80;
-    my $h = join '', map { sprintf '%02x', $_ } @b;
-    return join '-', substr($h, 0, 8), substr($h, 8, 4), substr($h, 12, 4), substr($h, 16, 4), substr($h, 20);
-}
 # owner's group row naming other (a user hash, or [uuid, name, handle]).
 sub group_item {
     my ($owner, $other, $group, $sk, $text, %extra) = @_;
@@ -90,7 +60,7 @@ sub texts {
 # owner's group rows of group, read by the other client.
 sub rows_of {
     my ($owner, $group) = @_;
-    return grep { $_->{message_group_uuid}{S} eq $group } @{ items_of("GRP#$owner->{uuid}") };
+    return grep { $_->{message_group_uuid}{S} eq $group } @{ query_items("GRP#$owner->{uuid}") };
 }
 
 my $ana = new_user('fana', 'Ana Foreign');
@@ -281,6 +251,12 @@ subtest 'a message with U+0000 written by the other client' => sub {
         'Ben\'s row moved too' or return;
     is $row->{message}{S}, $text, 'the row carries the same text';
     is_deeply texts($ana, $g), [$text], 'GET messages shows it';
+    # The command-line tool's listings show it whole too (%s stops at a NUL).
+    my $tool = "$ENV{CRUDDUR_BUILD}/cruddur-aws";
+    like scalar(`"$tool" ddb get-conversation $g`), qr/^\Q$t1\E  \Q$ben->{handle}\E +\Q$text\E\n\z/,
+        'cruddur-aws ddb get-conversation prints it whole';
+    like scalar(`"$tool" ddb list-conversations $ben->{handle}`), qr/^\Q$t1  $g\E .*: \Q$text\E$/m,
+        'and list-conversations';
     my $r = as($ana, POST => '/api/messages', json => { message => 'after the NUL', message_group_uuid => $g });
     is $r->{status}, 200, 'a later message: 200';
     ok wait_until(sub { my $b = listed($ben, $g); $b && $b->{created_at} eq $r->{json}{created_at} }, 30),

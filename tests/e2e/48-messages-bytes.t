@@ -14,35 +14,11 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
-use Time::HiRes qw(time);
-use POSIX qw(strftime);
 use Encode qw(encode_utf8);
 use CruddurTest;
 use CruddurUsers;
+use CruddurOtherClient;
 use CruddurHard qw(pid_of wait_until);
-
-my $other_client = "$FindBin::Bin/lib/ddb-other-client.py";
-my $bytes = JSON::PP->new->utf8->canonical;
-
-sub put_items {
-    open(my $ph, '|-', 'python3', $other_client, 'put') or die "python3: $!\n";
-    print $ph $bytes->encode(\@_);
-    close $ph or die "ddb-other-client.py put failed\n";
-}
-sub S { return { S => $_[0] } }
-my $clock = int(time * 1e6) - 3_600_000_000;
-sub ts {
-    $clock += 1000;
-    my $s = int($clock / 1e6);
-    return strftime('%Y-%m-%dT%H:%M:%S', gmtime $s) . sprintf('.%06d+00:00', $clock % 1e6);
-}
-sub uuid4 {
-    my @b = map { int rand 256 } 1 .. 16;
-    $b[6] = ($b[6] & 0x0f) | 0x40;
-    $b[8] = ($b[8] & 0x3f) | 0x80;
-    my $h = join '', map { sprintf '%02x', $_ } @b;
-    return join '-', substr($h, 0, 8), substr($h, 8, 4), substr($h, 12, 4), substr($h, 16, 4), substr($h, 20);
-}
 
 # A string as jansson's compact dump wrote it (characters; encoded below).
 sub jstr {
@@ -143,9 +119,7 @@ SKIP: {
                 user_uuid => S($ben->{uuid}), user_display_name => S('Ben Bytes'),
                 user_handle => S($ben->{handle}) });
     ok wait_until(sub {
-        open(my $ph, '-|', 'python3', $other_client, 'query', "GRP#$ana->{uuid}") or return 0;
-        my $rows = eval { $bytes->decode(do { local $/; <$ph> }) } || [];
-        close $ph;
+        my $rows = eval { query_items("GRP#$ana->{uuid}") } || [];
         return grep { $_->{message_group_uuid}{S} eq $gm && $_->{sk}{S} eq $t2 } @$rows;
     }, 120), 'the stream processor got past the record of the row it cannot read';
 }

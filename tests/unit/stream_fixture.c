@@ -169,6 +169,26 @@ sfx_recorded(const char *prefix)
     return out;
 }
 
+/* A new conversation, then a message of each text: the records read back
+ * (see stream_fixture.h). */
+json_t *
+sfx_convo_records(struct sfx_convo *c, char t0[MSG_TIME_SIZE],
+                  const char *const texts[], char t[][MSG_TIME_SIZE],
+                  size_t n)
+{
+    char pk[MSG_KEY_SIZE];
+    json_t *recs;
+    size_t i;
+
+    sfx_new_convo(c, t0);
+    for (i = 0; i < n; i++)
+        sfx_post(c, texts[i], t[i]);
+    msg_key_messages(c->g, pk);
+    recs = sfx_recorded(pk);
+    assert_int_equal(json_array_size(recs), n + 1);
+    return recs;
+}
+
 /* The one group row of owner in c: its sk and message into the buffers. */
 static void
 row_of(const char *owner, char sk[MSG_TIME_SIZE], char *text, size_t size)

@@ -56,6 +56,12 @@ void sfx_post_as(const struct sfx_convo *c, const char *who, const char *name,
  * client added when extra is not NULL (taken). */
 void sfx_put_row(const char *owner, const char *other, const char *group,
                  const char *t, const char *text, json_t *extra);
+/* A new conversation started at t0, then a message by c->b of each
+ * texts[i] at a new time t[i]: its messages' stream records, the first
+ * message's (hello) first, n + 1 of them. */
+json_t *sfx_convo_records(struct sfx_convo *c, char t0[MSG_TIME_SIZE],
+                          const char *const texts[],
+                          char t[][MSG_TIME_SIZE], size_t n);
 /* Every stream record so far whose key pk starts with prefix. */
 json_t *sfx_recorded(const char *prefix);
 /* Both users' one group row of c are at t and show text. */

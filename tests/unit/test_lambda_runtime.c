@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 
 #include <cmocka.h>
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "aws/client/aws_client.h"
@@ -21,25 +20,7 @@
 #include "aws/stream/stream_handler.h"
 #include "aws/stream/stream_lambda.h"
 #include "tests/unit/lambda_fake.h"
-
-/* A REMOVE, a group row's INSERT (skipped) and a MSG# record whose image
- * is not a message (poisoned): only the last is reported, by its
- * sequence number. No DynamoDB call is needed for any of them. */
-static const char batch_event[] =
-    "{\"Records\":["
-    "{\"eventID\":\"e1\",\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":"
-    "{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
-    "\"sk\":{\"S\":\"2024-01-01T00:00:00.000000+00:00\"}},\"SequenceNumber\":\"100\"}},"
-    "{\"eventID\":\"e2\",\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":"
-    "{\"pk\":{\"S\":\"GRP#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
-    "\"sk\":{\"S\":\"2024-01-01T00:00:00.000000+00:00\"}},\"SequenceNumber\":\"200\"}},"
-    "{\"eventID\":\"e3\",\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":"
-    "{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
-    "\"sk\":{\"S\":\"2024-01-01T00:00:01.000000+00:00\"}},"
-    "\"NewImage\":{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"}},"
-    "\"SequenceNumber\":\"300\"}}]}";
-
-static struct aws_client aws;
+#include "tests/unit/lambda_fixture.h"
 
 static void
 assert_failures(const char *body, const char *only_id)
@@ -62,7 +43,7 @@ assert_failures(const char *body, const char *only_id)
 static void
 test_loop_answers(void **state)
 {
-    const char *events[] = { batch_event, "not json", "{\"foo\":1}",
+    const char *events[] = { lfx_batch_event, "not json", "{\"foo\":1}",
                              "{\"Records\":[]}" };
     struct lambda_runtime rt;
     struct stream_handler h;
@@ -73,7 +54,7 @@ test_loop_answers(void **state)
     fake_start(&f, events, 4);
     fake_api(&f, api, sizeof(api));
     assert_int_equal(lambda_runtime_init(&rt, api), CR_OK);
-    stream_handler_init(&h, &aws, "cruddur-messages");
+    stream_handler_init(&h, &lfx_aws, "cruddur-messages");
     assert_int_equal(lambda_runtime_run(&rt, stream_lambda_handle, &h, 4), CR_OK);
     lambda_runtime_free(&rt);
     fake_stop(&f);
@@ -147,7 +128,7 @@ test_next_failures(void **state)
 static void
 test_bootstrap_binary(void **state)
 {
-    const char *events[] = { batch_event, "[1,2]" };
+    const char *events[] = { lfx_batch_event, "[1,2]" };
     const char *const env[] = { "AWS_REGION=eu-west-1",
                                 "AWS_ACCESS_KEY_ID=ASIATEST",
                                 "AWS_SECRET_ACCESS_KEY=secret",
@@ -176,30 +157,6 @@ test_bootstrap_init_error(void **state)
     fake_assert_init_error(&f, "Runtime.ConfigError", "errorMessage");
 }
 
-static int
-setup(void **state)
-{
-    struct aws_env env;
-
-    (void)state;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
-    setenv("AWS_ACCESS_KEY_ID", "x", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "y", 1);
-    if (aws_env_load(&env, 1) || aws_client_init(&aws, &env))
-        return -1;
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    aws_client_free(&aws);
-    curl_global_cleanup();
-    return 0;
-}
-
 int
 main(void)
 {
@@ -212,5 +169,5 @@ main(void)
     };
 
     signal(SIGPIPE, SIG_IGN);
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lfx_setup, lfx_teardown);
 }

@@ -44,22 +44,18 @@ test_several_records(void **state)
     struct stream_handler h;
     struct stream_report rep;
     struct sfx_convo c;
-    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], t2[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    static const char *const texts[] = { "one", "two" };
+    char t0[MSG_TIME_SIZE], t[2][MSG_TIME_SIZE];
     json_t *recs;
 
     (void)state;
     SFX_NEED_DDB();
     stream_handler_init(&h, &sfx_aws, SFX_TABLE);
-    sfx_new_convo(&c, t0);
-    sfx_post(&c, "one", t1);
-    sfx_post(&c, "two", t2);
-    msg_key_messages(c.g, pk);
-    recs = sfx_recorded(pk);
-    assert_int_equal(json_array_size(recs), 3);   /* hello, one, two */
+    recs = sfx_convo_records(&c, t0, texts, t, 2);   /* hello, one, two */
     assert_int_equal(sfx_run(&h, recs, &rep), 0);
     assert_int_equal(rep.nrecords, 3);
     stream_report_free(&rep);
-    sfx_assert_rows_at(&c, t2, "two");
+    sfx_assert_rows_at(&c, t[1], "two");
     /* "hello" left them alone (equal), "one" and "two" moved both rows. */
     assert_int_equal(h.moved, 4);
     json_decref(recs);
@@ -71,19 +67,14 @@ test_out_of_order_and_duplicates(void **state)
     struct stream_handler h;
     struct stream_report rep;
     struct sfx_convo c;
-    char t0[MSG_TIME_SIZE], t[3][MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    static const char *const texts[] = { "a", "b", "c" };
+    char t0[MSG_TIME_SIZE], t[3][MSG_TIME_SIZE];
     json_t *recs, *mixed;
 
     (void)state;
     SFX_NEED_DDB();
     stream_handler_init(&h, &sfx_aws, SFX_TABLE);
-    sfx_new_convo(&c, t0);
-    sfx_post(&c, "a", t[0]);
-    sfx_post(&c, "b", t[1]);
-    sfx_post(&c, "c", t[2]);
-    msg_key_messages(c.g, pk);
-    recs = sfx_recorded(pk);   /* hello a b c */
-    assert_int_equal(json_array_size(recs), 4);
+    recs = sfx_convo_records(&c, t0, texts, t, 3);   /* hello a b c */
     /* The newest first, then older ones and a duplicate of the newest. */
     mixed = json_pack("[O,O,O,O,O]", json_array_get(recs, 3),
                       json_array_get(recs, 1), json_array_get(recs, 3),
@@ -316,15 +307,13 @@ test_ddb_unavailable(void **state)
     struct stream_handler h;
     struct stream_report rep;
     struct sfx_convo c;
-    char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
+    static const char *const texts[] = { "lost?" };
+    char t0[MSG_TIME_SIZE], t[1][MSG_TIME_SIZE];
     json_t *recs;
 
     (void)state;
     SFX_NEED_DDB();
-    sfx_new_convo(&c, t0);
-    sfx_post(&c, "lost?", t1);
-    msg_key_messages(c.g, pk);
-    recs = sfx_recorded(pk);
+    recs = sfx_convo_records(&c, t0, texts, t, 1);   /* hello, lost? */
     assert_int_equal(aws_env_load(&env, 0), CR_OK);
     snprintf(env.ddb_endpoint, sizeof(env.ddb_endpoint), "http://127.0.0.1:%d",
              ddb_local_free_port());
@@ -347,7 +336,7 @@ test_ddb_unavailable(void **state)
     stream_handler_init(&h, &sfx_aws, SFX_TABLE);
     assert_int_equal(sfx_run(&h, recs, &rep), 0);
     stream_report_free(&rep);
-    sfx_assert_rows_at(&c, t1, "lost?");
+    sfx_assert_rows_at(&c, t[0], "lost?");
     json_decref(recs);
 }
 
@@ -367,6 +356,17 @@ quiesce(struct stream_poller *p)
     return total;
 }
 
+/* A poller test's folder removed, with the checkpoints written there. */
+static void
+ckpt_dir_remove(const char *dir)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "%s/stream-checkpoints.json", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* The poller applies, checkpoints, and after a restart reads only what is
  * new: nothing skipped, nothing replayed. */
 static void
@@ -375,7 +375,7 @@ test_poller_restart(void **state)
     volatile sig_atomic_t stop = 0;
     struct stream_poller p;
     struct sfx_convo c;
-    char dir[] = "/tmp/cruddur-stream-test.XXXXXX", path[64];
+    char dir[] = "/tmp/cruddur-stream-test.XXXXXX";
     char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], t2[MSG_TIME_SIZE];
     size_t n, total;
     int i;
@@ -401,9 +401,7 @@ test_poller_restart(void **state)
     assert_int_equal(n, 1);
     sfx_assert_rows_at(&c, t2, "after");
     stream_poller_free(&p);
-    snprintf(path, sizeof(path), "%s/stream-checkpoints.json", dir);
-    unlink(path);
-    rmdir(dir);
+    ckpt_dir_remove(dir);
 }
 
 /* The sequence number of the record of the row pk, sk (the last one). */
@@ -462,7 +460,7 @@ test_poller_poisoned_checkpoint(void **state)
     volatile sig_atomic_t stop = 0;
     struct stream_poller p;
     struct sfx_convo c;
-    char dir[] = "/tmp/cruddur-stream-test.XXXXXX", path[64];
+    char dir[] = "/tmp/cruddur-stream-test.XXXXXX";
     char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], tp[MSG_TIME_SIZE];
     char t2[MSG_TIME_SIZE], pk[MSG_KEY_SIZE];
     char *seq[3];
@@ -518,9 +516,7 @@ test_poller_poisoned_checkpoint(void **state)
     for (i = 0; i < 3; i++)
         free(seq[i]);
     stream_poller_free(&p);
-    snprintf(path, sizeof(path), "%s/stream-checkpoints.json", dir);
-    unlink(path);
-    rmdir(dir);
+    ckpt_dir_remove(dir);
 }
 
 static size_t
@@ -573,7 +569,7 @@ test_poller_unreadable_record(void **state)
     struct stream_poller p;
     struct sfx_convo c;
     struct msg_group_row g;
-    char dir[] = "/tmp/cruddur-stream-test.XXXXXX", path[64], body[1024];
+    char dir[] = "/tmp/cruddur-stream-test.XXXXXX", body[1024];
     char t0[MSG_TIME_SIZE], t1[MSG_TIME_SIZE], tp[MSG_TIME_SIZE];
     char t2[MSG_TIME_SIZE], pk[MSG_KEY_SIZE], id[UUID_STR_SIZE];
     struct timespec step = { 0, 20 * 1000000L };
@@ -615,9 +611,7 @@ test_poller_unreadable_record(void **state)
         assert_int_equal(p.shards[i].one_by_one, 0);
     sfx_assert_rows_at(&c, t2, "after");
     stream_poller_free(&p);
-    snprintf(path, sizeof(path), "%s/stream-checkpoints.json", dir);
-    unlink(path);
-    rmdir(dir);
+    ckpt_dir_remove(dir);
 }
 
 int

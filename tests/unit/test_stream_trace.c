@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "app/trace/otlp.h"
@@ -20,25 +19,8 @@
 #include "aws/stream/stream_lambda.h"
 #include "aws/stream/stream_trace.h"
 #include "tests/unit/http_stub.h"
+#include "tests/unit/lambda_fixture.h"
 
-/* A REMOVE, a group row's INSERT and a MSG# INSERT whose image is not a
- * message (it fails): no DynamoDB call is made for any of them. */
-static const char batch_event[] =
-    "{\"Records\":["
-    "{\"eventName\":\"REMOVE\",\"dynamodb\":{\"Keys\":"
-    "{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
-    "\"sk\":{\"S\":\"2024-01-01T00:00:00.000000+00:00\"}},\"SequenceNumber\":\"100\"}},"
-    "{\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":"
-    "{\"pk\":{\"S\":\"GRP#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
-    "\"sk\":{\"S\":\"2024-01-01T00:00:00.000000+00:00\"}},\"SequenceNumber\":\"200\"}},"
-    "{\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":"
-    "{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
-    "\"sk\":{\"S\":\"2024-01-01T00:00:01.000000+00:00\"}},"
-    "\"NewImage\":{\"pk\":{\"S\":\"MSG#5c0a3e1b-8d2f-4e6a-9b71-2f4c8d9e0a13\"},"
-    "\"message\":{\"S\":\"secret words\"}},"
-    "\"SequenceNumber\":\"300\"}}]}";
-
-static struct aws_client aws;
 static struct stub recv_stub;
 
 /* A tracer exporting to the stub; batches only go when flushed (or after
@@ -127,11 +109,12 @@ test_lambda_flushes_before_answer(void **state)
     rt.current = &inv;
     st->function = "cruddur-messaging-stream";
     st->lambda = &rt;
-    stream_handler_init(&h, &aws, "cruddur-messages");
+    stream_handler_init(&h, &lfx_aws, "cruddur-messages");
     h.trace = st;
     assert_int_equal(stub_served(&recv_stub), 0);
-    assert_int_equal(stream_lambda_handle(&h, batch_event, strlen(batch_event),
-                                          &answer, &type), CR_OK);
+    assert_int_equal(stream_lambda_handle(&h, lfx_batch_event,
+                                          strlen(lfx_batch_event), &answer,
+                                          &type), CR_OK);
     assert_int_equal(stub_served(&recv_stub), 1);
     assert_null(obs_current);
     assert_null(strstr(stub_body(&recv_stub), "secret words"));
@@ -181,8 +164,8 @@ static void
 test_poll_batch_and_calls(void **state)
 {
     struct stream_trace *st = trace_to_stub();
-    json_t *rec = json_loads(batch_event, 0, NULL), *doc, *spans, *call, *ev;
-    json_t *record, *root;
+    json_t *rec = json_loads(lfx_batch_event, 0, NULL), *doc, *spans, *call;
+    json_t *record, *root, *ev;
     int64_t t0 = obs_now_ns(), retry[1];
     char when[24];
     int before = stub_served(&recv_stub);
@@ -344,14 +327,8 @@ static int
 setup(void **state)
 {
     static const struct stub_reply ok[] = { { 200, "{}" } };
-    struct aws_env env;
 
-    (void)state;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
-    setenv("AWS_ACCESS_KEY_ID", "x", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "y", 1);
-    if (aws_env_load(&env, 1) || aws_client_init(&aws, &env))
+    if (lfx_setup(state))
         return -1;
     return stub_start(&recv_stub, ok, 1);
 }
@@ -359,11 +336,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-    (void)state;
     stub_stop(&recv_stub);
-    aws_client_free(&aws);
-    curl_global_cleanup();
-    return 0;
+    return lfx_teardown(state);
 }
 
 int

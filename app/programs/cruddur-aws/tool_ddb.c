@@ -186,6 +186,15 @@ tool_scan(struct tool *t)
     return rc;
 }
 
+/* A message text and a newline: all len bytes as stored, for another
+ * client may have written a U+0000 into it, where %s would stop. */
+static void
+tool_print_text(const char *text, size_t len)
+{
+    fwrite(text, 1, len, stdout);
+    putchar('\n');
+}
+
 /* Pattern A: the newest `limit` messages, printed oldest first. */
 static int
 tool_get_conversation(struct tool *t, const char *group, int limit)
@@ -207,7 +216,8 @@ tool_get_conversation(struct tool *t, const char *group, int limit)
             fputs("cruddur-aws: a message row is malformed\n", stderr);
             goto out;
         }
-        printf("%s  %-12s  %s\n", m.sk, m.user_handle, m.message);
+        printf("%s  %-12s  ", m.sk, m.user_handle);
+        tool_print_text(m.message, m.message_len);
     }
     rc = 0;
 out:
@@ -237,8 +247,9 @@ tool_list_conversations(struct tool *t, const char *handle)
             fputs("cruddur-aws: a message group row is malformed\n", stderr);
             goto out;
         }
-        printf("%s  %s  %-12s  %s: %s\n", g.sk, g.group_uuid, g.user_handle,
-               g.user_display_name, g.message);
+        printf("%s  %s  %-12s  %s: ", g.sk, g.group_uuid, g.user_handle,
+               g.user_display_name);
+        tool_print_text(g.message, g.message_len);
     }
     rc = 0;
 out:

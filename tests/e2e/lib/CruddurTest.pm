@@ -9,8 +9,9 @@ use Exporter 'import';
 use FindBin;
 use HTTP::Tiny;
 use JSON::PP;
+use POSIX ();
 
-our @EXPORT = qw(api token sql_value repo_root base_url json_text);
+our @EXPORT = qw(api token sql_value repo_root base_url json_text twins);
 
 my $http = HTTP::Tiny->new(timeout => 30, keep_alive => 1);
 my $http_used = 0;
@@ -65,6 +66,34 @@ sub token {
         chomp $t;
         $t;
     };
+}
+
+# twins(N, CODE): CODE (a request, its answer as api() gives it) run in N
+# child processes at the same moment, for what must happen once however
+# many ask together. Each answer as "STATUS UUID" ('-' without a uuid), in
+# the order they came. Fetch the tokens first: a child's is lost with it.
+sub twins {
+    my ($n, $code) = @_;
+    pipe(my $rd, my $wr) or die "pipe: $!\n";
+    my @pids;
+    for (1 .. $n) {
+        my $pid = fork() // die "fork: $!\n";
+        if ($pid == 0) {
+            close $rd;
+            # Never back into the caller's code: a die here would run the
+            # rest of the test a second time.
+            my $line = eval { my $r = $code->(); "$r->{status} " . ($r->{json}{uuid} // '-') }
+                // "died: $@";
+            syswrite $wr, "$line\n";
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    close $wr;
+    my @answers = map { chomp; $_ } <$rd>;
+    close $rd;
+    waitpid $_, 0 for @pids;
+    return @answers;
 }
 
 # The first column of the first row of a query, through psql.
