@@ -38,6 +38,15 @@ stream_trace_new(struct stream_trace **out)
     return stream_trace_make(out, NULL, 0);
 }
 
+/* res[*n] = key: value when value is set (a NULL one marks an integer). */
+static void
+stream_trace_res(struct otlp_attr *res, size_t *n, const char *key,
+                 const char *value)
+{
+    if (value)
+        res[(*n)++] = (struct otlp_attr){ key, value, 0 };
+}
+
 cr_code
 stream_trace_new_lambda(struct stream_trace **out,
                         const struct lambda_runtime *rt)
@@ -45,30 +54,24 @@ stream_trace_new_lambda(struct stream_trace **out,
     const char *name = env_get("AWS_LAMBDA_FUNCTION_NAME");
     const char *mem = env_get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
     const char *region = env_get("AWS_REGION");
-    struct otlp_attr res[8] = {
-        { "cloud.provider", "aws", 0 },
-        { "cloud.platform", "aws_lambda", 0 },
-    };
-    size_t n = 2;
+    struct otlp_attr res[8];
+    size_t n = 0;
     char *end = NULL;
     long long mb = mem ? strtoll(mem, &end, 10) : 0;
     cr_code rc;
 
-    if (region == NULL)
-        region = env_get("AWS_DEFAULT_REGION");
-    /* A NULL value would be the integer's mark: absent ones are left out. */
-    if (region)
-        res[n++] = (struct otlp_attr){ "cloud.region", region, 0 };
-    if (name) {
-        res[n++] = (struct otlp_attr){ "faas.name", name, 0 };
-        res[n++] = (struct otlp_attr){ "service.name", name, 0 };
-    }
-    if ((res[n].s = env_get("AWS_LAMBDA_FUNCTION_VERSION")))
-        res[n++].key = "faas.version";
-    if ((res[n].s = env_get("AWS_LAMBDA_LOG_STREAM_NAME")))
-        res[n++].key = "faas.instance";
+    stream_trace_res(res, &n, "cloud.provider", "aws");
+    stream_trace_res(res, &n, "cloud.platform", "aws_lambda");
+    stream_trace_res(res, &n, "cloud.region",
+                     region ? region : env_get("AWS_DEFAULT_REGION"));
+    stream_trace_res(res, &n, "faas.name", name);
+    stream_trace_res(res, &n, "service.name", name);
+    stream_trace_res(res, &n, "faas.version",
+                     env_get("AWS_LAMBDA_FUNCTION_VERSION"));
+    stream_trace_res(res, &n, "faas.instance",
+                     env_get("AWS_LAMBDA_LOG_STREAM_NAME"));
     /* Lambda gives MB; the conventions want bytes. */
-    if (mem && end && *end == '\0' && mb > 0 && mb <= 1024 * 1024)
+    if (mem && *end == '\0' && mb > 0 && mb <= 1024 * 1024)
         res[n++] = (struct otlp_attr){ "faas.max_memory", NULL,
                                        mb * 1024 * 1024 };
     if ((rc = stream_trace_make(out, res, n)) || *out == NULL)
