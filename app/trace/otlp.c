@@ -75,19 +75,27 @@ span_set_error(struct span *s, const char *type, const char *message)
               message ? message : type);
 }
 
-/* {"key":k,"value":{"stringValue":v}} */
+/* {"key":k,"value":{type:v}}: v a JSON string either way (the protobuf
+ * JSON mapping writes an intValue as a string too). */
 static void
-otlp_kv_str(struct jsonw *w, const char *key, const char *value)
+otlp_kv_typed(struct jsonw *w, const char *key, const char *type,
+              const char *value)
 {
     jsonw_begin(w, '{');
     jsonw_key(w, "key");
     jsonw_str(w, key);
     jsonw_key(w, "value");
     jsonw_begin(w, '{');
-    jsonw_key(w, "stringValue");
+    jsonw_key(w, type);
     jsonw_str(w, value);
     jsonw_end(w, '}');
     jsonw_end(w, '}');
+}
+
+static void
+otlp_kv_str(struct jsonw *w, const char *key, const char *value)
+{
+    otlp_kv_typed(w, key, "stringValue", value);
 }
 
 cr_code
@@ -208,8 +216,54 @@ otlp_res_pair(void *arg, const char *k, const char *v)
     otlp_kv_str(r->w, k, v);
 }
 
+struct otlp_res_find {
+    const char *key;
+    int found;
+};
+
+static void
+otlp_res_find(void *arg, const char *k, const char *v)
+{
+    struct otlp_res_find *f = arg;
+
+    (void)v;
+    f->found |= strcmp(k, f->key) == 0;
+}
+
+/* The detected attributes OTEL_RESOURCE_ATTRIBUTES does not set. */
+static void
+otlp_res_detected(struct otlp_res *r, const char *attrs,
+                  const struct otlp_attr *d, size_t n)
+{
+    struct otlp_res_find f;
+    char num[24];
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(d[i].key, "service.name") == 0) {
+            if (r->listed_name[0] == '\0' && d[i].s)
+                snprintf(r->listed_name, sizeof(r->listed_name), "%s",
+                         d[i].s);
+            continue;
+        }
+        f.key = d[i].key;
+        f.found = 0;
+        otlp_pairs(attrs, otlp_res_find, &f);
+        if (f.found)
+            continue;
+        if (d[i].s) {
+            otlp_kv_str(r->w, d[i].key, d[i].s);
+            continue;
+        }
+        snprintf(num, sizeof(num), "%lld", (long long)d[i].i);
+        otlp_kv_typed(r->w, d[i].key, "intValue", num);
+    }
+}
+
 cr_code
-otlp_resource_json(const char *service_name, const char *attrs, char **out)
+otlp_resource_json(const char *service_name, const char *attrs,
+                   const struct otlp_attr *detected, size_t ndetected,
+                   char **out)
 {
     struct otlp_res r = { NULL, service_name, "" };
     struct buf b;
@@ -222,6 +276,7 @@ otlp_resource_json(const char *service_name, const char *attrs, char **out)
     jsonw_key(&w, "attributes");
     jsonw_begin(&w, '[');
     otlp_pairs(attrs, otlp_res_pair, &r);
+    otlp_res_detected(&r, attrs, detected, ndetected);
     otlp_kv_str(&w, "service.name",
                 service_name && *service_name ? service_name
                 : r.listed_name[0]            ? r.listed_name

@@ -61,12 +61,23 @@ void span_attr_int(struct span *s, const char *key, int64_t value);
 void span_attr_list1(struct span *s, const char *key, const char *value);
 void span_set_error(struct span *s, const char *type, const char *message);
 
+/* A resource attribute the program itself found (a Lambda function's
+ * faas.name, ...): a string, or the integer i when s is NULL. */
+struct otlp_attr {
+    const char *key;
+    const char *s;
+    int64_t i;
+};
+
 /* The "resource" object, once per process: service.name (OTEL_SERVICE_NAME,
- * else service.name in attrs, else "cruddur") and the attributes of an
- * OTEL_RESOURCE_ATTRIBUTES value ("k=v,k2=v2", values percent-decoded;
- * malformed pairs are skipped). *out is malloc'ed. */
+ * else service.name in attrs, else in detected, else "cruddur"), the
+ * attributes of an OTEL_RESOURCE_ATTRIBUTES value ("k=v,k2=v2", values
+ * percent-decoded; malformed pairs are skipped), and the ndetected
+ * attributes of detected whose key attrs does not set (what the operator
+ * says wins). *out is malloc'ed. */
 cr_code otlp_resource_json(const char *service_name, const char *attrs,
-                       char **out);
+                           const struct otlp_attr *detected, size_t ndetected,
+                           char **out);
 
 /* Calls fn for each well-formed "key=value" of a comma-separated list
  * (values percent-decoded, blanks around both trimmed) and returns how

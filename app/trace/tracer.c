@@ -126,28 +126,38 @@ trace_req_begin(struct trace_req *tr, struct tracer *t, struct reqid_rng *rng,
                 const char *traceparent, const char *tracestate,
                 int64_t start_ns)
 {
-    struct trace_parent p = { { 0 }, { 0 }, 0 };
+    struct trace_parent p;
+
+    trace_req_begin_from(tr, t, rng,
+                         trace_parent_parse(traceparent, &p) ? &p : NULL,
+                         tracestate, start_ns);
+}
+
+void
+trace_req_begin_from(struct trace_req *tr, struct tracer *t,
+                     struct reqid_rng *rng, const struct trace_parent *p,
+                     const char *tracestate, int64_t start_ns)
+{
     struct span *server = &tr->spans[0];
-    int has_parent = trace_parent_parse(traceparent, &p);
 
     tr->t = t;
     tr->rng = rng;
     tr->nspans = 0;
     tr->parent = 0;
     tr->dropped = 0;
-    if (has_parent)
-        memcpy(tr->trace_id, p.trace_id, sizeof(p.trace_id));
+    if (p)
+        memcpy(tr->trace_id, p->trace_id, sizeof(p->trace_id));
     else
         trace_new_id(rng, start_ns, tr->trace_id);
     reqid_hex(tr->trace_id, sizeof(tr->trace_id), tr->trace_hex);
-    tr->sampled = t && tracer_sample(t->sampler, t->ratio, has_parent,
-                                     p.flags & 1, tr->trace_id);
+    tr->sampled = t && tracer_sample(t->sampler, t->ratio, p != NULL,
+                                     p && (p->flags & 1), tr->trace_id);
     if (!tr->sampled)
         return;
     trace_req_span(tr, SPAN_KIND_SERVER, start_ns);
-    if (has_parent) {
+    if (p) {
         server->has_parent = 1;
-        memcpy(server->parent_id, p.span_id, sizeof(p.span_id));
+        memcpy(server->parent_id, p->span_id, sizeof(p->span_id));
         trace_state_keep(tracestate, server->trace_state);
     }
 }
@@ -354,7 +364,7 @@ tracer_off(void)
 }
 
 static cr_code
-tracer_settings(struct tracer *t)
+tracer_settings(struct tracer *t, const struct otlp_attr *res, size_t nres)
 {
     const char *hdrs = getenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS");
     struct curl_slist *l;
@@ -388,7 +398,8 @@ tracer_settings(struct tracer *t)
     if ((l = curl_slist_append(t->headers, "Expect:")) != NULL)
         t->headers = l;
     return otlp_resource_json(getenv("OTEL_SERVICE_NAME"),
-                              getenv("OTEL_RESOURCE_ATTRIBUTES"), &t->resource);
+                              getenv("OTEL_RESOURCE_ATTRIBUTES"), res, nres,
+                              &t->resource);
 }
 
 static size_t
@@ -418,6 +429,13 @@ tracer_curl(struct tracer *t)
 cr_code
 tracer_new(struct tracer **out)
 {
+    return tracer_new_detected(out, NULL, 0);
+}
+
+cr_code
+tracer_new_detected(struct tracer **out, const struct otlp_attr *res,
+                    size_t nres)
+{
     struct tracer *t;
     cr_code rc = CR_NOMEM;
 
@@ -432,7 +450,7 @@ tracer_new(struct tracer **out)
         tracer_free(t);
         return CR_OK;               /* no endpoint: tracing off */
     }
-    if ((rc = tracer_settings(t)) || (rc = tracer_curl(t)))
+    if ((rc = tracer_settings(t, res, nres)) || (rc = tracer_curl(t)))
         goto fail;
     if ((rc = trace_queue_new(t->cap, t->batch, t->delay_ms, t->resource,
                               &t->queue)))

@@ -38,6 +38,10 @@ struct tracer;
 /* Reads the OTEL_* variables. *out is NULL when tracing is off. CR_INVALID
  * (after logging which variable) for a malformed one; CR_NOMEM. */
 cr_code tracer_new(struct tracer **out);
+/* The same with resource attributes the program found itself (a Lambda
+ * function's, stream_trace.c), below OTEL_RESOURCE_ATTRIBUTES's. */
+cr_code tracer_new_detected(struct tracer **out, const struct otlp_attr *res,
+                            size_t nres);
 /* Stops the export thread after one last export of what is queued. */
 void tracer_free(struct tracer *t);
 
@@ -70,6 +74,13 @@ struct trace_req {
 void trace_req_begin(struct trace_req *tr, struct tracer *t,
                      struct reqid_rng *rng, const char *traceparent,
                      const char *tracestate, int64_t start_ns);
+/* The same with the caller's context already parsed (a W3C traceparent or
+ * an X-Ray header, trace_context.h), NULL for none: the one place a
+ * parent's trace id, span id and sampled flag decide the trace. */
+void trace_req_begin_from(struct trace_req *tr, struct tracer *t,
+                          struct reqid_rng *rng,
+                          const struct trace_parent *parent,
+                          const char *tracestate, int64_t start_ns);
 
 /* The obs hook (obs_call_fn): one client span per backend call, a child
  * of spans[parent]. */

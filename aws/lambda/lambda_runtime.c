@@ -77,6 +77,17 @@ lambda_header(CURL *h, const char *name)
     return hh->value;
 }
 
+/* A header's value into out, "" when absent or too long. */
+static void
+lambda_header_copy(CURL *h, const char *name, char *out, size_t size)
+{
+    const char *v = lambda_header(h, name);
+
+    out[0] = '\0';
+    if (v && strlen(v) < size)
+        strcpy(out, v);
+}
+
 cr_code
 lambda_runtime_next(struct lambda_runtime *rt, struct lambda_invocation *inv)
 {
@@ -90,6 +101,7 @@ lambda_runtime_next(struct lambda_runtime *rt, struct lambda_invocation *inv)
     buf_reset(&inv->event);
     inv->request_id[0] = '\0';
     inv->deadline_ms = 0;
+    inv->trace_id[0] = inv->function_arn[0] = '\0';
     snprintf(url, sizeof(url), "%s/invocation/next", rt->base);
     if ((rc = httpc_perform(rt->curl, &req, &status, &inv->event, &why)))
         return cr_fail(rc == CR_INVALID || rc == CR_TIMEOUT ? CR_BACKEND : rc,
@@ -104,6 +116,10 @@ lambda_runtime_next(struct lambda_runtime *rt, struct lambda_invocation *inv)
     strcpy(inv->request_id, id);
     if ((deadline = lambda_header(rt->curl, "Lambda-Runtime-Deadline-Ms")))
         inv->deadline_ms = strtoll(deadline, NULL, 10);
+    lambda_header_copy(rt->curl, "Lambda-Runtime-Trace-Id", inv->trace_id,
+                       sizeof(inv->trace_id));
+    lambda_header_copy(rt->curl, "Lambda-Runtime-Invoked-Function-Arn",
+                       inv->function_arn, sizeof(inv->function_arn));
     return CR_OK;
 }
 

@@ -19,12 +19,19 @@
 #define LAMBDA_URL_SIZE 320
 #define LAMBDA_ID_SIZE  128
 #define LAMBDA_ERROR_SIZE 256
+#define LAMBDA_HEADER_SIZE 512      /* a longer trace header or ARN: "" */
 
 typedef void (*lambda_report_fn)(void *arg, const char *detail);
 
 struct lambda_invocation {
     char request_id[LAMBDA_ID_SIZE];   /* Lambda-Runtime-Aws-Request-Id */
     long long deadline_ms;             /* Lambda-Runtime-Deadline-Ms; 0 */
+    /* Lambda-Runtime-Trace-Id: the X-Ray trace of the invocation, for the
+     * handler's spans. Not copied into _X_AMZN_TRACE_ID as runtimes with
+     * an X-Ray SDK do: setenv would race the exporter thread's getenv
+     * (libcurl's proxy variables), and nothing here reads it. */
+    char trace_id[LAMBDA_HEADER_SIZE];
+    char function_arn[LAMBDA_HEADER_SIZE]; /* -Invoked-Function-Arn */
     struct buf event;                  /* the event's bytes */
 };
 

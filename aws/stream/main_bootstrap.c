@@ -4,7 +4,8 @@
  * AWS_REGION (or AWS_DEFAULT_REGION), the role's AWS_ACCESS_KEY_ID /
  * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, and DDB_MESSAGES_TABLE; the
  * OTEL_* variables trace each invocation (stream_trace.h), named by
- * AWS_LAMBDA_FUNCTION_NAME. */
+ * AWS_LAMBDA_FUNCTION_NAME, in the X-Ray trace Lambda hands it when
+ * OTEL_PROPAGATORS lists xray-lambda. */
 #include <stdlib.h>
 
 #include <curl/curl.h>
@@ -48,7 +49,7 @@ main(void)
         why = env.error;
     else if (aws_client_init(&aws, &env))
         why = aws.creds.error;
-    else if (stream_trace_new(&trace))
+    else if (stream_trace_new_lambda(&trace, &rt))
         why = "configuration: see the log for the OTEL_ variable";
     if (why) {
         log_line("bootstrap: %s", why);
@@ -59,11 +60,7 @@ main(void)
         return 1;
     }
     stream_handler_init(&h, &aws, aws.env.table);
-    if (trace) {
-        trace->function = env_get("AWS_LAMBDA_FUNCTION_NAME");
-        trace->lambda = &rt;
-        h.trace = trace;
-    }
+    h.trace = trace;
     log_line("bootstrap: table %s, region %s", aws.env.table, aws.env.region);
     rt.report = bootstrap_report;
     rc = lambda_runtime_run(&rt, stream_lambda_handle, &h, 0);

@@ -3,21 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/core/env.h"
 #include "aws/stream/stream_trace.h"
 
 /* Not a registered messaging.system: the conventions want a custom value
  * then, and DynamoDB Streams is the system the records come through. */
 #define STREAM_TRACE_SYSTEM "aws_dynamodb_streams"
 
-cr_code
-stream_trace_new(struct stream_trace **out)
+/* A tracer with the resource attributes res (nres), and its stream_trace. */
+static cr_code
+stream_trace_make(struct stream_trace **out, const struct otlp_attr *res,
+                  size_t nres)
 {
     struct stream_trace *st;
     struct tracer *t = NULL;
     cr_code rc;
 
     *out = NULL;
-    if ((rc = tracer_new(&t)) || t == NULL)
+    if ((rc = tracer_new_detected(&t, res, nres)) || t == NULL)
         return rc;
     if ((st = calloc(1, sizeof(*st))) == NULL) {
         tracer_free(t);
@@ -26,6 +29,57 @@ stream_trace_new(struct stream_trace **out)
     st->t = t;
     reqid_rng_seed(&st->rng);
     *out = st;
+    return CR_OK;
+}
+
+cr_code
+stream_trace_new(struct stream_trace **out)
+{
+    return stream_trace_make(out, NULL, 0);
+}
+
+/* res[*n] = key: value when value is set (a NULL one marks an integer). */
+static void
+stream_trace_res(struct otlp_attr *res, size_t *n, const char *key,
+                 const char *value)
+{
+    if (value)
+        res[(*n)++] = (struct otlp_attr){ key, value, 0 };
+}
+
+cr_code
+stream_trace_new_lambda(struct stream_trace **out,
+                        const struct lambda_runtime *rt)
+{
+    const char *name = env_get("AWS_LAMBDA_FUNCTION_NAME");
+    const char *mem = env_get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
+    const char *region = env_get("AWS_REGION");
+    struct otlp_attr res[8];
+    size_t n = 0;
+    char *end = NULL;
+    long long mb = mem ? strtoll(mem, &end, 10) : 0;
+    cr_code rc;
+
+    stream_trace_res(res, &n, "cloud.provider", "aws");
+    stream_trace_res(res, &n, "cloud.platform", "aws_lambda");
+    stream_trace_res(res, &n, "cloud.region",
+                     region ? region : env_get("AWS_DEFAULT_REGION"));
+    stream_trace_res(res, &n, "faas.name", name);
+    stream_trace_res(res, &n, "service.name", name);
+    stream_trace_res(res, &n, "faas.version",
+                     env_get("AWS_LAMBDA_FUNCTION_VERSION"));
+    stream_trace_res(res, &n, "faas.instance",
+                     env_get("AWS_LAMBDA_LOG_STREAM_NAME"));
+    /* Lambda gives MB; the conventions want bytes. */
+    if (mem && *end == '\0' && mb > 0 && mb <= 1024 * 1024)
+        res[n++] = (struct otlp_attr){ "faas.max_memory", NULL,
+                                       mb * 1024 * 1024 };
+    if ((rc = stream_trace_make(out, res, n)) || *out == NULL)
+        return rc;
+    (*out)->function = name;
+    (*out)->lambda = rt;
+    (*out)->xray = trace_propagator_listed(env_get("OTEL_PROPAGATORS"),
+                                           "xray-lambda");
     return CR_OK;
 }
 
@@ -38,12 +92,15 @@ stream_trace_free(struct stream_trace *st)
     free(st);
 }
 
-/* The batch's trace and root span (of kind), and obs_current pointed at
- * it so the handler's DynamoDB calls become spans. NULL when not sampled. */
+/* The batch's trace (parent's when given, else a new one) and root span
+ * (of kind), and obs_current pointed at it so the handler's DynamoDB calls
+ * become spans. NULL when not sampled. */
 static struct span *
-stream_trace_root(struct stream_trace *st, enum span_kind kind)
+stream_trace_root(struct stream_trace *st, enum span_kind kind,
+                  const struct trace_parent *parent)
 {
-    trace_req_begin(&st->tr, st->t, &st->rng, NULL, NULL, obs_now_ns());
+    trace_req_begin_from(&st->tr, st->t, &st->rng, parent, NULL,
+                         obs_now_ns());
     if (!st->tr.sampled)
         return NULL;
     memset(&st->obs, 0, sizeof(st->obs));
@@ -60,7 +117,8 @@ stream_trace_poll_begin(struct stream_trace *st, const char *table,
 {
     struct span *s;
 
-    if (st == NULL || (s = stream_trace_root(st, SPAN_KIND_CONSUMER)) == NULL)
+    if (st == NULL ||
+        (s = stream_trace_root(st, SPAN_KIND_CONSUMER, NULL)) == NULL)
         return;
     snprintf(s->name, sizeof(s->name), "process %s", table);
     span_attr_str(s, "messaging.system", STREAM_TRACE_SYSTEM);
@@ -70,23 +128,53 @@ stream_trace_poll_begin(struct stream_trace *st, const char *table,
     span_attr_str(s, "messaging.destination.partition.id", shard);
 }
 
+/* The account of an ARN "arn:aws:lambda:REGION:ACCOUNT:function:NAME[:Q]",
+ * its fifth field (the conventions' way to cloud.account.id), into out. */
+static const char *
+stream_trace_account(const char *arn, char *out, size_t size)
+{
+    const char *p = arn, *end;
+    int i;
+
+    for (i = 0; i < 4 && p; i++)
+        if ((p = strchr(p, ':')))
+            p++;
+    if (p == NULL || (end = strchr(p, ':')) == NULL || end == p ||
+        (size_t)(end - p) >= size)
+        return NULL;
+    memcpy(out, p, (size_t)(end - p));
+    out[end - p] = '\0';
+    return out;
+}
+
 void
 stream_trace_lambda_begin(struct stream_trace *st, const char *table)
 {
+    const struct lambda_invocation *inv;
+    struct trace_parent xray, *parent = NULL;
     struct span *s;
+    char account[32];
 
-    if (st == NULL || (s = stream_trace_root(st, SPAN_KIND_SERVER)) == NULL)
+    if (st == NULL)
+        return;
+    inv = st->lambda ? st->lambda->current : NULL;
+    if (st->xray && inv && trace_xray_parse(inv->trace_id, &xray))
+        parent = &xray;
+    if ((s = stream_trace_root(st, SPAN_KIND_SERVER, parent)) == NULL)
         return;
     /* The conventions for AWS Lambda: a SERVER span named by the function;
      * a table's stream is a "datasource" trigger. */
     snprintf(s->name, sizeof(s->name), "%s",
              st->function ? st->function : "cruddur-messaging-stream");
     span_attr_str(s, "faas.trigger", "datasource");
-    span_attr_str(s, "faas.invocation_id",
-                  st->lambda && st->lambda->current
-                      ? st->lambda->current->request_id : NULL);
+    span_attr_str(s, "faas.invocation_id", inv ? inv->request_id : NULL);
+    if (inv && inv->function_arn[0]) {
+        span_attr_str(s, "aws.lambda.invoked_arn", inv->function_arn);
+        span_attr_str(s, "cloud.account.id",
+                      stream_trace_account(inv->function_arn, account,
+                                           sizeof(account)));
+    }
     span_attr_str(s, "faas.document.collection", table);
-    span_attr_str(s, "cloud.provider", "aws");
     span_attr_str(s, "messaging.system", STREAM_TRACE_SYSTEM);
     span_attr_str(s, "messaging.operation.type", "process");
 }

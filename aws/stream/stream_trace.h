@@ -30,6 +30,9 @@ struct stream_trace {
      * invocation's id the invocation span carries. NULL in the poller. */
     const char *function;
     const struct lambda_runtime *lambda;
+    /* The invocation's X-Ray header is its span's parent (OTEL_PROPAGATORS
+     * lists xray-lambda, see stream_trace_new_lambda). */
+    int xray;
     struct reqid_rng rng;
     struct trace_req tr;            /* the batch's spans */
     struct obs_request obs;         /* obs_current during a batch */
@@ -38,12 +41,26 @@ struct stream_trace {
 /* Reads the OTEL_* variables (tracer_new): *out NULL when tracing is off.
  * CR_INVALID for a malformed variable (logged), CR_NOMEM. */
 cr_code stream_trace_new(struct stream_trace **out);
+/* The Lambda function's, tracing rt's invocations: named by
+ * AWS_LAMBDA_FUNCTION_NAME; the resource says what Lambda's variables say
+ * of the function (cloud.*, faas.name, faas.version, faas.instance,
+ * faas.max_memory in bytes; service.name the function's when neither
+ * OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES names one). With
+ * "xray-lambda" in OTEL_PROPAGATORS an invocation continues the X-Ray
+ * trace Lambda hands it (Lambda-Runtime-Trace-Id), its Sampled flag
+ * honoured by the parent-based samplers; without, as the conventions
+ * advise when spans go elsewhere than X-Ray, it starts a trace of its own:
+ * a function without active tracing gets Sampled=0, which would silence
+ * it. */
+cr_code stream_trace_new_lambda(struct stream_trace **out,
+                                const struct lambda_runtime *rt);
 void stream_trace_free(struct stream_trace *st);
 
 /* The poller's batch from a shard of table's stream. */
 void stream_trace_poll_begin(struct stream_trace *st, const char *table,
                              const char *shard);
-/* One Lambda invocation (st->lambda's current one) on table. */
+/* One Lambda invocation (st->lambda's current one) on table: a SERVER
+ * span with the faas attributes of the conventions for AWS Lambda. */
 void stream_trace_lambda_begin(struct stream_trace *st, const char *table);
 /* Records a batch's size and outcome on its root span and queues it:
  * error (a static string, or NULL) when the batch failed as a whole,

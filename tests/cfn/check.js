@@ -15,7 +15,8 @@
 // every Fn::GetAtt names a resource and one of its type's attributes; every
 // ${...} of Fn::Sub resolves (a parameter, resource, pseudo parameter,
 // Resource.Attribute or one of the Sub's own variables); DependsOn and
-// Condition names exist. A Transform (SAM) is refused: the specification
+// Condition names exist; each condition is a condition function and each
+// Fn::If has its condition and both values. A Transform (SAM) is refused: the specification
 // does not describe what it expands.
 //
 // Node 18 or later, CommonJS; the modules come from NODE_PATH (tests/cfn/run).
@@ -124,6 +125,7 @@ class Checker {
         }
         for (const [name, p] of Object.entries(this.parameters)) this.parameter(name, p);
         for (const [name, r] of Object.entries(this.resources)) this.resource(name, r);
+        for (const [name, c] of Object.entries(this.conditions)) this.condition(`Conditions.${name}`, c);
         this.refs(t.Resources, 'Resources');
         this.refs(t.Outputs, 'Outputs');
         this.refs(t.Conditions, 'Conditions');
@@ -142,6 +144,25 @@ class Checker {
         if (typeof p.Type !== 'string' || !(PARAMETER_TYPES.has(p.Type) || SSM_PARAMETER_TYPE.test(p.Type))) {
             this.err(where, `unknown parameter Type ${JSON.stringify(p.Type)}`);
         }
+    }
+
+    // A condition: Fn::Equals of two, Fn::Not of one, Fn::And / Fn::Or of
+    // 2 to 10 conditions, or a named one ({"Condition": name}).
+    condition(where, c) {
+        const ARITY = { 'Fn::Equals': [2, 2], 'Fn::Not': [1, 1], 'Fn::And': [2, 10], 'Fn::Or': [2, 10] };
+        const keys = isObject(c) ? Object.keys(c) : [];
+        if (keys.length !== 1 || !(keys[0] in ARITY || keys[0] === 'Condition')) {
+            this.err(where, 'not a condition function (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition)');
+            return;
+        }
+        const [fn] = keys;
+        if (fn === 'Condition') return;  // its name: checked with the refs
+        const args = c[fn], [lo, hi] = ARITY[fn];
+        if (!Array.isArray(args) || args.length < lo || args.length > hi) {
+            this.err(where, `${fn} takes ${lo === hi ? lo : `${lo} to ${hi}`} arguments`);
+            return;
+        }
+        if (fn !== 'Fn::Equals') args.forEach((a, i) => this.condition(`${where}.${fn}[${i}]`, a));
     }
 
     resource(name, r) {
@@ -242,7 +263,10 @@ class Checker {
             if (k === 'Ref') this.ref(at, v);
             else if (k === 'Fn::GetAtt') this.getAtt(at, v);
             else if (k === 'Fn::Sub') this.sub(at, v);
-            else if (k === 'Fn::If' && Array.isArray(v) && !(v[0] in this.conditions)) {
+            else if (k === 'Fn::If' && (!Array.isArray(v) || v.length !== 3)) {
+                this.err(at, 'Fn::If takes [condition, value if true, value if false]');
+            }
+            else if (k === 'Fn::If' && !(v[0] in this.conditions)) {
                 this.err(at, `no condition ${JSON.stringify(v[0])}`);
             }
             else if (k === 'Condition' && typeof v === 'string' && !(v in this.conditions) && Object.keys(node).length === 1) {

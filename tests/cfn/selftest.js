@@ -16,6 +16,9 @@ const VALID = `
 AWSTemplateFormatVersion: "2010-09-09"
 Parameters:
   TableName: { Type: String, Default: t }
+Conditions:
+  HasName: !Not [!Equals [!Ref TableName, ""]]
+  Named: !And [!Condition HasName, !Equals [!Ref TableName, t]]
 Resources:
   Table:
     Type: AWS::DynamoDB::Table
@@ -32,6 +35,7 @@ Resources:
     DependsOn: Table
     Properties:
       QueueName: !Sub "\${AWS::StackName}-\${TableName}-\${Table.StreamArn}"
+      MessageRetentionPeriod: !If [Named, 60, !Ref "AWS::NoValue"]
 Outputs:
   Arn: { Value: !GetAtt Table.Arn }
   Joined: { Value: !Join ["", [!GetAtt Table.StreamArn, !Ref "AWS::Region"]] }
@@ -55,6 +59,12 @@ const BROKEN = [
     ['a SAM transform', 'AWSTemplateFormatVersion: "2010-09-09"', 'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31', /Transform: .*SAM/],
     ['an unknown parameter type', 'Type: String, Default: t', 'Type: Strin, Default: t', /unknown parameter Type "Strin"/],
     ['a list where a string goes', 'BillingMode: PAY_PER_REQUEST', 'BillingMode: [PAY_PER_REQUEST]', /BillingMode: must be a String, not a list/],
+    ['!If of no condition', '!If [Named,', '!If [Namd,', /no condition "Namd"/],
+    ['!If without its else', ', 60, !Ref "AWS::NoValue"]', ', 60]', /Fn::If takes \[condition, value if true, value if false\]/],
+    ['a condition that is no condition function', 'HasName: !Not', 'HasName: !Join', /Conditions.HasName: not a condition function/],
+    ['a !Not of two', '!Not [!Equals [!Ref TableName, ""]]', '!Not [!Equals [!Ref TableName, ""], !Equals [a, b]]', /Fn::Not takes 1 arguments/],
+    ['an !And of a value', '!And [!Condition HasName, !Equals', '!And [x, !Equals', /Named.Fn::And\[0\]: not a condition function/],
+    ['!Condition of nothing', '!Condition HasName', '!Condition HasNam', /no condition "HasNam"/],
     ['YAML that does not parse', 'Resources:', 'Resources: [', /^YAML:/],
 ];
 

@@ -8,7 +8,9 @@
 # - the Lambda function (build/bootstrap) against a stand-in Runtime API of
 #   this test: its invocation's spans are at the receiver before it answers
 #   (the Lambda freezes the process once it has), with a schedule delay of
-#   a minute so that only the flush can have sent them.
+#   a minute so that only the flush can have sent them; with xray-lambda in
+#   OTEL_PROPAGATORS they continue the X-Ray trace of the invocation's
+#   Lambda-Runtime-Trace-Id, and the resource names the function.
 use strict;
 use warnings;
 use FindBin;
@@ -144,7 +146,7 @@ subtest 'the poller' => sub {
 # A stand-in Runtime API: one event, then 500s (the bootstrap gives up);
 # for the response it notes how many exports the receiver had by then.
 sub runtime_api {
-    my ($event, $dir) = @_;
+    my ($event, $dir, $trace_header) = @_;
     my ($srv, $port);
     for (1 .. 200) {
         $port = 20000 + int(rand(12000));
@@ -169,7 +171,8 @@ sub runtime_api {
                 } else {
                     ($status, $body) = (200, $event);
                     $head = "Lambda-Runtime-Aws-Request-Id: e2e-inv-$$\r\n"
-                          . "Lambda-Runtime-Deadline-Ms: " . int((time + 60) * 1000) . "\r\n";
+                          . "Lambda-Runtime-Deadline-Ms: " . int((time + 60) * 1000) . "\r\n"
+                          . "Lambda-Runtime-Trace-Id: $trace_header\r\n";
                 }
             } elsif ($line =~ m{^POST /2018-06-01/runtime/invocation/([^/]+)/(response|error)$}) {
                 my $n = scalar @{ $recv->posts };
@@ -213,10 +216,15 @@ subtest 'the Lambda function' => sub {
                       NewImage => $image, SequenceNumber => '4200000000000000000001' } }] });
     my $dir = tempdir('cruddur-lambda-api.XXXXXX', TMPDIR => 1, CLEANUP => 1);
     my $before = scalar @{ $recv->posts };
-    my ($api, $port) = runtime_api($event, $dir);
+    # The X-Ray trace Lambda hands the invocation, fields as Lambda orders them.
+    my ($t1, $t2, $parent) = map { join '', map { sprintf '%x', int rand 16 } 1 .. $_ } 8, 24, 16;
+    my $xray = "Root=1-$t1-$t2;Parent=$parent;Sampled=1;Lineage=1f2e3d4c:0";
+    my ($api, $port) = runtime_api($event, $dir, $xray);
     my %env = (%otel, OTEL_BSP_SCHEDULE_DELAY => '60000',
+               OTEL_PROPAGATORS => 'tracecontext,baggage,xray-lambda',
                AWS_LAMBDA_RUNTIME_API => "127.0.0.1:$port",
                AWS_LAMBDA_FUNCTION_NAME => 'cruddur-messaging-stream-e2e',
+               AWS_LAMBDA_FUNCTION_MEMORY_SIZE => '128',
                AWS_REGION => $ENV{AWS_DEFAULT_REGION} || 'us-east-1',
                map { $_ => $ENV{$_} } grep { defined $ENV{$_} }
                    qw(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL DDB_MESSAGES_TABLE));
@@ -237,9 +245,17 @@ subtest 'the Lambda function' => sub {
     is str($inv, 'faas.trigger'), 'datasource', 'faas.trigger';
     is str($inv, 'faas.invocation_id'), "e2e-inv-$api", 'faas.invocation_id: the request id';
     is attrs($inv)->{'messaging.batch.message_count'}{intValue}, '1', 'one record';
+    is $inv->{traceId}, "$t1$t2", 'in the X-Ray trace of Lambda-Runtime-Trace-Id (Root\'s hex parts)';
+    is $inv->{parentSpanId}, $parent, 'a child of its Parent';
+    my %res = map { $_->{key} => $_->{value} } @{ $inv->{_resource}{attributes} };
+    is $res{'faas.name'}{stringValue}, 'cruddur-messaging-stream-e2e', 'resource faas.name';
+    is $res{'faas.max_memory'}{intValue}, 128 * 1024 * 1024, 'resource faas.max_memory, bytes';
+    is $res{'cloud.provider'}{stringValue}, 'aws', 'resource cloud.provider';
+    is $res{'cloud.region'}{stringValue}, $env{AWS_REGION}, 'resource cloud.region';
     my ($rec) = grep { ($_->{parentSpanId} // '') eq $inv->{spanId} } @spans;
     ok $rec, 'the record\'s span, under the invocation' or return;
     is str($rec, 'messaging.message.id'), '4200000000000000000001', 'its sequence number';
+    is $rec->{traceId}, "$t1$t2", 'the record\'s span in the same trace';
     my @calls = grep { ($_->{parentSpanId} // '') eq $rec->{spanId} } @spans;
     ok((grep { str($_, 'rpc.method') eq 'Query' && str($_, 'rpc.service') eq 'DynamoDB' } @calls),
        'the Query it made, a client span under the record\'s');

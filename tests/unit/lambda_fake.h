@@ -30,6 +30,7 @@ struct fake {
     pthread_t thread;
     const char *events[FAKE_MAX];
     int nevents, next, give_id;
+    const char *head;        /* more headers with each event ("X: y\r\n") */
     struct fake_req reqs[FAKE_MAX];
     int nreqs;
     pthread_mutex_t lock;
@@ -50,7 +51,7 @@ fake_parse(struct fake_req *r, const char *raw)
 static inline void
 fake_answer(struct fake *f, int c, const struct fake_req *r)
 {
-    char head[512];
+    char head[1024];
     const char *body = "{\"status\":\"OK\"}";
     int status = 202, n, i;
 
@@ -63,7 +64,8 @@ fake_answer(struct fake *f, int c, const struct fake_req *r)
             if (f->give_id)
                 snprintf(head, sizeof(head),
                          "Lambda-Runtime-Aws-Request-Id: req-%d\r\n"
-                         "Lambda-Runtime-Deadline-Ms: 1900000000000\r\n", i + 1);
+                         "Lambda-Runtime-Deadline-Ms: 1900000000000\r\n%s",
+                         i + 1, f->head ? f->head : "");
         } else {
             status = 500;
             body = "{}";
@@ -118,6 +120,15 @@ fake_start(struct fake *f, const char **events, int n)
     assert_int_equal(getsockname(f->fd, (struct sockaddr *)&a, &alen), 0);
     f->port = ntohs(a.sin_port);
     assert_int_equal(pthread_create(&f->thread, NULL, fake_main, f), 0);
+}
+
+/* Headers (each ending "\r\n") sent with every event from now on. */
+static inline void
+fake_set_head(struct fake *f, const char *head)
+{
+    pthread_mutex_lock(&f->lock);
+    f->head = head;
+    pthread_mutex_unlock(&f->lock);
 }
 
 static inline void

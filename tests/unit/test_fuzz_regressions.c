@@ -28,6 +28,7 @@
 #include "tests/fuzz/fz_msg_time.h"
 #include "tests/fuzz/fz_signup.h"
 #include "tests/fuzz/fz_stream.h"
+#include "tests/fuzz/fz_trace_ctx.h"
 #include "tests/fuzz/fz_utf8.h"
 
 struct target {
@@ -54,6 +55,7 @@ PLAIN(http)
 PLAIN(jwks)
 PLAIN(msg_time)
 PLAIN(signup)
+PLAIN(trace_ctx)
 PLAIN(utf8)
 
 static int
@@ -119,6 +121,7 @@ static struct target targets[] = {
     { "msg_time", run_msg_time, NULL, NULL, NULL },
     { "signup", run_signup, NULL, NULL, NULL },
     { "stream", run_stream, NULL, stream_setup, stream_teardown },
+    { "trace_ctx", run_trace_ctx, NULL, NULL, NULL },
     { "utf8", run_utf8, NULL, NULL, NULL },
 };
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))

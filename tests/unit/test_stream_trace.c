@@ -1,7 +1,10 @@
 /* test_stream_trace.c - the stream processor's spans (aws/stream/
  * stream_trace.h) as a receiver in the test gets them: the Lambda path
- * flushes before the invocation answers, the poller's batch, record and
- * DynamoDB call spans link up; and a retry event carries the retry's time. */
+ * flushes before the invocation answers, an invocation through the Runtime
+ * API (the stand-in of lambda_fake.h) continues the X-Ray trace Lambda
+ * hands it and carries the function's resource; the poller's batch,
+ * record and DynamoDB call spans link up; and a retry event carries the
+ * retry's time. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +22,7 @@
 #include "aws/stream/stream_lambda.h"
 #include "aws/stream/stream_trace.h"
 #include "tests/unit/http_stub.h"
+#include "tests/unit/lambda_fake.h"
 #include "tests/unit/lambda_fixture.h"
 
 static struct stub recv_stub;
@@ -157,6 +161,181 @@ test_lambda_flushes_before_answer(void **state)
     stream_trace_free(st);
 }
 
+#define XRAY_ROOT "Root=1-5759e988-bd862e3fe1be46a994272793"
+#define XRAY_TRACE "5759e988bd862e3fe1be46a994272793"
+#define XRAY_ARN "arn:aws:lambda:us-east-1:123456789012:function:" \
+                 "cruddur-messaging-stream:live"
+#define XRAY_HEAD(fields) "Lambda-Runtime-Trace-Id: " fields "\r\n" \
+    "Lambda-Runtime-Invoked-Function-Arn: " XRAY_ARN "\r\n"
+
+/* One invocation of batch_event through the runtime loop against the
+ * stand-in Runtime API, which sends head with it, traced with
+ * OTEL_PROPAGATORS propagators (NULL: unset) and Lambda's variables. The
+ * exports the receiver got meanwhile; *doc the last one's body when any. */
+static int
+run_invocation(const char *head, const char *propagators, json_t **doc)
+{
+    const char *events[1] = { batch_event };
+    struct lambda_runtime rt;
+    struct stream_handler h;
+    struct stream_trace *st;
+    struct fake f;
+    char api[64];
+    int before, n;
+
+    *doc = NULL;
+    fake_start(&f, events, 1);
+    fake_set_head(&f, head);
+    fake_api(&f, api, sizeof(api));
+    assert_int_equal(lambda_runtime_init(&rt, api), CR_OK);
+    if (propagators)
+        setenv("OTEL_PROPAGATORS", propagators, 1);
+    setenv("AWS_LAMBDA_FUNCTION_NAME", "cruddur-messaging-stream", 1);
+    setenv("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST", 1);
+    setenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128", 1);
+    setenv("AWS_REGION", "eu-west-2", 1);
+    st = trace_to_stub();
+    unsetenv("OTEL_SERVICE_NAME");
+    stream_trace_free(st);
+    assert_int_equal(stream_trace_new_lambda(&st, &rt), CR_OK);
+    assert_non_null(st);
+    stream_handler_init(&h, &aws, "cruddur-messages");
+    h.trace = st;
+    before = stub_served(&recv_stub);
+    assert_int_equal(lambda_runtime_run(&rt, stream_lambda_handle, &h, 1),
+                     CR_OK);
+    n = stub_served(&recv_stub) - before;
+    /* Answered whether traced or not. */
+    assert_int_equal(f.nreqs, 1);
+    assert_string_equal(f.reqs[0].path,
+                        "/2018-06-01/runtime/invocation/req-1/response");
+    if (n > 0)
+        *doc = json_loads(stub_body(&recv_stub), 0, NULL);
+    stream_trace_free(st);
+    lambda_runtime_free(&rt);
+    fake_stop(&f);
+    unsetenv("OTEL_PROPAGATORS");
+    unsetenv("AWS_LAMBDA_FUNCTION_NAME");
+    unsetenv("AWS_LAMBDA_FUNCTION_VERSION");
+    unsetenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
+    unsetenv("AWS_REGION");
+    return n;
+}
+
+static json_t *
+doc_spans(json_t *doc)
+{
+    return json_object_get(json_array_get(json_object_get(json_array_get(
+        json_object_get(doc, "resourceSpans"), 0), "scopeSpans"), 0), "spans");
+}
+
+/* The invocation's root: the SERVER span (queued last). */
+static json_t *
+doc_root(json_t *doc)
+{
+    json_t *spans = doc_spans(doc);
+
+    return json_array_get(spans, json_array_size(spans) - 1);
+}
+
+/* Lambda-Runtime-Trace-Id with xray-lambda: the invocation is a child of
+ * Lambda's segment in its X-Ray trace, and so is every span under it;
+ * the resource and span say which function, where. */
+static void
+test_lambda_xray_parent(void **state)
+{
+    json_t *doc, *root, *s, *res, *a;
+    const char *rid;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(run_invocation(XRAY_HEAD("Lineage=d4d48d4d:0; "
+                                              "Parent=53995c3f42cd8ad8;"
+                                              XRAY_ROOT ";Sampled=1"),
+                                    "tracecontext, baggage, xray-lambda",
+                                    &doc), 1);
+    assert_non_null(doc);
+    root = doc_root(doc);
+    assert_int_equal(json_integer_value(json_object_get(root, "kind")), 2);
+    assert_string_equal(str_of(root, "traceId"), XRAY_TRACE);
+    assert_string_equal(str_of(root, "parentSpanId"), "53995c3f42cd8ad8");
+    assert_string_equal(attr_str(root, "faas.invocation_id"), "req-1");
+    assert_string_equal(attr_str(root, "aws.lambda.invoked_arn"), XRAY_ARN);
+    assert_string_equal(attr_str(root, "cloud.account.id"), "123456789012");
+    rid = str_of(root, "spanId");
+    assert_string_not_equal(rid, "53995c3f42cd8ad8");
+    json_array_foreach(doc_spans(doc), i, s) {
+        assert_string_equal(str_of(s, "traceId"), XRAY_TRACE);
+        if (s != root)
+            assert_string_equal(str_of(s, "parentSpanId"), rid);
+    }
+    res = json_object_get(json_array_get(json_object_get(doc,
+                                                         "resourceSpans"), 0),
+                          "resource");
+    assert_string_equal(attr_str(res, "cloud.provider"), "aws");
+    assert_string_equal(attr_str(res, "cloud.platform"), "aws_lambda");
+    assert_string_equal(attr_str(res, "cloud.region"), "eu-west-2");
+    assert_string_equal(attr_str(res, "faas.name"), "cruddur-messaging-stream");
+    assert_string_equal(attr_str(res, "faas.version"), "$LATEST");
+    assert_string_equal(attr_str(res, "service.name"),
+                        "cruddur-messaging-stream");
+    json_array_foreach(json_object_get(res, "attributes"), i, a)
+        if (strcmp(str_of(a, "key"), "faas.max_memory") == 0)
+            break;
+    assert_non_null(a);
+    assert_string_equal(str_of(json_object_get(a, "value"), "intValue"),
+                        "134217728");
+    json_decref(doc);
+}
+
+/* Sampled=0 from Lambda: the parent-based default sampler records nothing
+ * (and the invocation is still answered). */
+static void
+test_lambda_xray_unsampled(void **state)
+{
+    json_t *doc;
+
+    (void)state;
+    assert_int_equal(run_invocation(XRAY_HEAD(XRAY_ROOT ";Parent="
+                                              "53995c3f42cd8ad8;Sampled=0"),
+                                    "xray-lambda", &doc), 0);
+    assert_null(doc);
+}
+
+/* A header that is not well-formed, or xray-lambda not listed: a trace of
+ * the invocation's own, a root. */
+static void
+test_lambda_xray_ignored(void **state)
+{
+    static const char *const heads[] = {
+        XRAY_HEAD(XRAY_ROOT ";Parent=53995c3f42cd8ad8;Sampled=?"),
+        XRAY_HEAD(XRAY_ROOT ";Lineage=d4d48d4d:0"),
+        XRAY_HEAD("Root=1-5759e988-bd862e3fe1be46a99427279;"
+                  "Parent=53995c3f42cd8ad8;Sampled=1"),
+        XRAY_HEAD(XRAY_ROOT ";Parent=53995c3f42cd8ad8;Sampled=1;"
+                  "Parent=1111111111111111"),
+        "",
+    };
+    json_t *doc, *root;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i <= sizeof(heads) / sizeof(heads[0]); i++) {
+        /* The last round: a good header, xray-lambda not asked for. */
+        int last = i == sizeof(heads) / sizeof(heads[0]);
+
+        assert_int_equal(run_invocation(
+            last ? XRAY_HEAD(XRAY_ROOT ";Parent=53995c3f42cd8ad8;Sampled=1")
+                 : heads[i],
+            last ? "tracecontext,baggage" : "xray-lambda", &doc), 1);
+        root = doc_root(doc);
+        assert_string_equal(attr_str(root, "faas.invocation_id"), "req-1");
+        assert_null(json_object_get(root, "parentSpanId"));
+        assert_string_not_equal(str_of(root, "traceId"), XRAY_TRACE);
+        json_decref(doc);
+    }
+}
+
 /* The poller's batch: CONSUMER, its shard; a DynamoDB call made while a
  * record is handled is a client span of the record's, with the API's
  * attributes and its retry at the retry's time. */
@@ -241,7 +420,7 @@ test_retry_event_times(void **state)
     assert_true(tr->spans[1].retry_ns[1] == when[1]);
     c.retry_ns = NULL;
     trace_req_call(tr, &c);
-    assert_int_equal(otlp_resource_json("x", NULL, &res), CR_OK);
+    assert_int_equal(otlp_resource_json("x", NULL, NULL, 0, &res), CR_OK);
     buf_init(&b, 0);
     assert_int_equal(otlp_encode(&b, res, &tr->spans[1], 2), CR_OK);
     j = json_loads(b.data, 0, NULL);
@@ -346,6 +525,9 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_off),
         cmocka_unit_test(test_lambda_flushes_before_answer),
+        cmocka_unit_test(test_lambda_xray_parent),
+        cmocka_unit_test(test_lambda_xray_unsampled),
+        cmocka_unit_test(test_lambda_xray_ignored),
         cmocka_unit_test(test_poll_batch_and_calls),
         cmocka_unit_test(test_retry_event_times),
         cmocka_unit_test(test_client_retry_time),

@@ -1,4 +1,4 @@
-/* test_trace.c - W3C traceparent parsing, the samplers, the OTLP/HTTP
+/* test_trace.c - W3C traceparent and X-Ray header parsing, the samplers, the OTLP/HTTP
  * JSON encoding of spans and resources, and the route as http.route. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,6 +58,83 @@ test_traceparent(void **state)
         "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0g", &p));
     assert_false(trace_parent_parse("", &p));
     assert_false(trace_parent_parse(NULL, &p));
+}
+
+#define XR_ROOT "Root=1-5759e988-bd862e3fe1be46a994272793"
+#define XR_PARENT "Parent=53995c3f42cd8ad8"
+
+/* The X-Ray header as Lambda hands it, and the shapes that must start a
+ * new trace instead: each refused one is refused whole. */
+static void
+test_xray_header(void **state)
+{
+    static const char *const bad[] = {
+        "", ";;", XR_PARENT ";Sampled=1",                   /* no Root */
+        XR_ROOT ";Sampled=1",                               /* no Parent */
+        XR_ROOT ";" XR_PARENT,                              /* no Sampled */
+        XR_ROOT ";Lineage=d4d48d4d:0",                      /* PassThrough */
+        XR_ROOT ";" XR_PARENT ";Sampled=?",                 /* deferred */
+        XR_ROOT ";" XR_PARENT ";Sampled=01",
+        XR_ROOT ";" XR_PARENT ";Sampled=",
+        "Root=2-5759e988-bd862e3fe1be46a994272793;" XR_PARENT ";Sampled=1",
+        "Root=1-5759e98-bd862e3fe1be46a9942727931;" XR_PARENT ";Sampled=1",
+        "Root=1-5759e988-bd862e3fe1be46a99427279;" XR_PARENT ";Sampled=1",
+        "Root=1-5759e988-bd862e3fe1be46a9942727933;" XR_PARENT ";Sampled=1",
+        "Root=1_5759e988-bd862e3fe1be46a994272793;" XR_PARENT ";Sampled=1",
+        "Root=1-5759E988-bd862e3fe1be46a994272793;" XR_PARENT ";Sampled=1",
+        "Root=1-5759e988-bd862e3fe1be46a99427279g;" XR_PARENT ";Sampled=1",
+        "Root=1-00000000-000000000000000000000000;" XR_PARENT ";Sampled=1",
+        XR_ROOT ";Parent=0000000000000000;Sampled=1",
+        XR_ROOT ";Parent=53995c3f42cd8ad;Sampled=1",
+        XR_ROOT ";Parent=53995c3f42cd8ad8a;Sampled=1",
+        XR_ROOT ";Parent=53995c3f42cd8aX8;Sampled=1",
+        XR_ROOT ";" XR_PARENT ";Sampled=1;" XR_ROOT,        /* twice */
+        XR_ROOT ";" XR_PARENT ";Parent=1111111111111111;Sampled=1",
+        XR_ROOT ";" XR_PARENT ";Sampled=0;Sampled=1",
+        "Root = 1-5759e988-bd862e3fe1be46a994272793;" XR_PARENT ";Sampled=1",
+        "root=1-5759e988-bd862e3fe1be46a994272793;" XR_PARENT ";Sampled=1",
+        XR_ROOT ";" XR_PARENT ";Sampled=1;junk",            /* no '=' */
+        XR_ROOT ";" XR_PARENT ";Sampled=1;=x",
+        XR_ROOT "," XR_PARENT ",Sampled=1",
+    };
+    static const unsigned char tid[16] = {
+        0x57, 0x59, 0xe9, 0x88, 0xbd, 0x86, 0x2e, 0x3f,
+        0xe1, 0xbe, 0x46, 0xa9, 0x94, 0x27, 0x27, 0x93 };
+    static const unsigned char sid[8] = {
+        0x53, 0x99, 0x5c, 0x3f, 0x42, 0xcd, 0x8a, 0xd8 };
+    struct trace_parent p;
+    size_t i;
+
+    (void)state;
+    assert_true(trace_xray_parse(XR_ROOT ";" XR_PARENT ";Sampled=1", &p));
+    assert_memory_equal(p.trace_id, tid, 16);
+    assert_memory_equal(p.span_id, sid, 8);
+    assert_int_equal(p.flags, 1);
+    /* Any order, blanks around fields, other fields, a trailing ';'. */
+    memset(&p, 0, sizeof(p));
+    assert_true(trace_xray_parse(" Sampled=0 ;Lineage=d4d48d4d:0|cbc84ad3:0;"
+                                 XR_PARENT ";\tSelf=1-67891233-abcdef;"
+                                 XR_ROOT " ;", &p));
+    assert_memory_equal(p.trace_id, tid, 16);
+    assert_memory_equal(p.span_id, sid, 8);
+    assert_int_equal(p.flags, 0);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (trace_xray_parse(bad[i], &p))
+            fail_msg("taken: \"%s\"", bad[i]);
+    assert_false(trace_xray_parse(NULL, &p));
+}
+
+static void
+test_propagators(void **state)
+{
+    (void)state;
+    assert_true(trace_propagator_listed("tracecontext, baggage ,xray-lambda",
+                                        "xray-lambda"));
+    assert_true(trace_propagator_listed("xray-lambda", "xray-lambda"));
+    assert_false(trace_propagator_listed("tracecontext,xray", "xray-lambda"));
+    assert_false(trace_propagator_listed("xray-lambdax", "xray-lambda"));
+    assert_false(trace_propagator_listed("", "xray-lambda"));
+    assert_false(trace_propagator_listed(NULL, "xray-lambda"));
 }
 
 static void
@@ -127,13 +204,18 @@ attr(json_t *attrs, const char *key)
 static void
 test_resource(void **state)
 {
+    static const struct otlp_attr detected[] = {
+        { "faas.name", "fn", 0 },
+        { "faas.max_memory", NULL, 134217728 },
+        { "service.name", "fn", 0 },
+    };
     char *res = NULL;
     json_t *j, *attrs;
 
     (void)state;
     assert_int_equal(otlp_resource_json(NULL,
         "deployment.environment=prod, team=a%2Cb ,bad,service.name=api",
-        &res), CR_OK);
+        NULL, 0, &res), CR_OK);
     j = json_loads(res, 0, NULL);
     assert_non_null(j);
     attrs = json_object_get(j, "attributes");
@@ -147,12 +229,37 @@ test_resource(void **state)
     json_decref(j);
     free(res);
     /* OTEL_SERVICE_NAME wins; nothing set at all: "cruddur". */
-    assert_int_equal(otlp_resource_json("svc", "service.name=api", &res), CR_OK);
+    assert_int_equal(otlp_resource_json("svc", "service.name=api", NULL, 0,
+                                        &res), CR_OK);
     assert_non_null(strstr(res, "\"stringValue\":\"svc\""));
     assert_null(strstr(res, "\"api\""));
     free(res);
-    assert_int_equal(otlp_resource_json(NULL, NULL, &res), CR_OK);
+    assert_int_equal(otlp_resource_json(NULL, NULL, NULL, 0, &res), CR_OK);
     assert_non_null(strstr(res, "\"stringValue\":\"cruddur\""));
+    free(res);
+    /* What the program found: below the operator's attributes, an integer
+     * typed as one, its service.name below both names. */
+    assert_int_equal(otlp_resource_json(NULL, "faas.name=set", detected, 3,
+                                        &res), CR_OK);
+    j = json_loads(res, 0, NULL);
+    assert_non_null(j);
+    attrs = json_object_get(j, "attributes");
+    assert_string_equal(json_string_value(json_object_get(
+        attr(attrs, "faas.name"), "stringValue")), "set");
+    assert_string_equal(json_string_value(json_object_get(
+        attr(attrs, "faas.max_memory"), "intValue")), "134217728");
+    assert_string_equal(json_string_value(json_object_get(
+        attr(attrs, "service.name"), "stringValue")), "fn");
+    assert_int_equal(json_array_size(attrs), 4);
+    json_decref(j);
+    free(res);
+    assert_int_equal(otlp_resource_json(NULL, "service.name=api", detected, 3,
+                                        &res), CR_OK);
+    j = json_loads(res, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(attr(
+        json_object_get(j, "attributes"), "service.name"), "stringValue")),
+        "api");
+    json_decref(j);
     free(res);
 }
 
@@ -185,7 +292,7 @@ test_encode(void **state)
     memset(s[1].span_id, 0x02, 8);
     s[1].retries = 2;
     span_attr_list1(&s[1], "aws.dynamodb.table_names", "cruddur-messages");
-    assert_int_equal(otlp_resource_json("cruddur", NULL, &res), CR_OK);
+    assert_int_equal(otlp_resource_json("cruddur", NULL, NULL, 0, &res), CR_OK);
     buf_init(&b, 0);
     assert_int_equal(otlp_encode(&b, res, s, 2), CR_OK);
     j = json_loads(b.data, 0, NULL);
@@ -244,6 +351,7 @@ test_request_spans(void **state)
                              NULL };
     struct trace_server in = { .method = "GET", .route = "/api/x/{id}",
                                .path = "/api/x/1", .status = 200 };
+    struct trace_parent xp;
 
     (void)state;
     reqid_rng_seed(&rng);
@@ -258,6 +366,10 @@ test_request_spans(void **state)
     /* A new id starts with the time (X-Ray's rule): 0x695735a5. */
     assert_memory_equal(tr.trace_hex, "695735a5", 8);
     assert_string_not_equal(tr.trace_hex, "0af7651916cd43dd8448eb211c80319c");
+    /* A parsed X-Ray parent: the same place decides as for traceparent. */
+    assert_true(trace_xray_parse(XR_ROOT ";" XR_PARENT ";Sampled=1", &xp));
+    trace_req_begin_from(&tr, NULL, &rng, &xp, NULL, 1);
+    assert_string_equal(tr.trace_hex, "5759e988bd862e3fe1be46a994272793");
     /* The spans a traced request records (the tracer is only read for
      * its sampler, which a sampled flag makes irrelevant here). */
     tr.sampled = 1;
@@ -362,6 +474,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_traceparent),
+        cmocka_unit_test(test_xray_header),
+        cmocka_unit_test(test_propagators),
         cmocka_unit_test(test_tracestate),
         cmocka_unit_test(test_sampler),
         cmocka_unit_test(test_resource),
