@@ -309,13 +309,16 @@ db_connect(struct db *db, cr_deadline d)
      * timestamps, a statement the server ends on its own, and TCP that
      * notices a dead path (keepalives on an idle connection, unacknowledged
      * data after tcp_user_timeout ms) instead of waiting on it for minutes.
-     * How long the connect may take is the request's deadline. */
+     * How long the connect may take is the request's deadline.
+     * cruddur.notify = after: our writes are announced by db_announce, not
+     * by the triggers (sql/migrations/0003-announce-after-commit.sql). */
     const char *keys[] = { "dbname", "options", "application_name",
                            "keepalives", "keepalives_idle",
                            "keepalives_interval", "keepalives_count",
                            "tcp_user_timeout", "sslmode", NULL };
     const char *vals[] = { db->conninfo,
-                           "-c TimeZone=UTC -c statement_timeout=5000",
+                           "-c TimeZone=UTC -c statement_timeout=5000 "
+                           "-c cruddur.notify=after",
                            "cruddur", "1", "10", "3", "3", "5000",
                            db->sslmode, NULL };
     cr_code rc;
@@ -419,6 +422,22 @@ db_run_once(struct db *db, enum db_query q, int nparams,
     return rc;
 }
 
+/* After query q committed a write to a table the workers cache from:
+ * tells them (NOTIFY, in a transaction of its own that waits for no disk,
+ * so no commit waits behind another's). A failure costs them only the
+ * early drop of that table's answers (their maximum age still holds), so
+ * it is noted for the edge and the write's own result stands. */
+static void
+db_announce(struct db *db, enum db_query q, cr_deadline d)
+{
+    const char *table = db_queries[q].announces;
+    PGresult *r = NULL;
+
+    if (db_run_once(db, DBQ_announce_change, 1, &table, &r, d) != CR_OK)
+        obs_fail("db: %s committed, its announcement failed", table);
+    PQclear(r);
+}
+
 /* 1 when the server closed a kept connection while it sat idle: a
  * restart or shutdown sends a termination message and then EOF, so the
  * socket is readable. Found without sending anything, so that a write that
@@ -468,6 +487,8 @@ db_run_within(struct db *db, enum db_query q, int nparams,
         if (rc == CR_OK)
             rc = db_run_once(db, q, nparams, params, out, d);
     }
+    if (rc == CR_OK && db_queries[q].announces)
+        db_announce(db, q, d);
     return rc;
 }
 

@@ -1,8 +1,10 @@
 /* db_notify.h - a worker's LISTEN connection: which tables changed.
  *
- * Triggers on users and activities (sql/migrations/) send
- * NOTIFY cruddur_changes with the table's name on every statement that
- * writes them. This connection, apart from the one queries use, LISTENs
+ * Every write to users or activities is announced with NOTIFY
+ * cruddur_changes and the table's name: ours by db_run right after the
+ * commit (queries marked "-- announces: TABLE"), anyone else's by the
+ * triggers (sql/migrations/). This connection, apart from the one queries
+ * use, LISTENs
  * for them; db_notify_poll() reads what has arrived without waiting and
  * counts it in one epoch per table. A cached answer stamped with the
  * epochs of the tables it was read from is good while they are unchanged.

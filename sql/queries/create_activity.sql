@@ -1,4 +1,5 @@
 -- retry: unsafe (a write: it may have run before the connection broke)
+-- announces: activities (app/db sends announce_change.sql after the commit)
 -- $1 author uuid, $2 message, $3 time to live as an interval ('7 days').
 -- Answers the created activity, columns as home_activities.sql.
 WITH ins AS (

@@ -1,4 +1,5 @@
 -- retry: unsafe (a write: it may have run before the connection broke)
+-- announces: activities (app/db sends announce_change.sql after the commit)
 -- $1 author uuid, $2 message, $3 time to live as an interval ('7 days'),
 -- $4 the request's Idempotency-Key, $5 the post's fingerprint, $6 how long
 -- the key answers retries, in seconds. As create_activity, and the answer

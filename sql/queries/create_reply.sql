@@ -1,4 +1,5 @@
 -- retry: unsafe (a write: it may have run before the connection broke)
+-- announces: activities (app/db sends announce_change.sql after the commit)
 -- $1 author uuid, $2 parent activity uuid, $3 message. One statement, so
 -- the reply and the parent's count land together or not at all. The reply
 -- expires with its parent. No row when the parent is absent or expired.

@@ -3,14 +3,17 @@
 # activity vanishes when it expires; replies, names and handles changed
 # anywhere show up; a PostgreSQL restart leaves nothing stale; and with
 # CRUDDUR_RESPONSE_CACHE=0 (nginx + spawn-fcgi workers) the answers are
-# the same bytes. Runs again and again on one stack: it cleans up after
-# itself and waits for states with deadlines.
+# the same bytes. A post is announced to the workers of other hosts after
+# its commit, and only then (the triggers stay for other writers). Runs
+# again and again on one stack: it cleans up after itself and waits for
+# states with deadlines.
 use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use File::Temp qw(tempdir);
 use HTTP::Tiny;
+use IPC::Open2 qw(open2);
 use JSON::PP;
 use Test::More;
 use Time::HiRes qw(time sleep);
@@ -154,6 +157,64 @@ subtest 'after a PostgreSQL restart nothing stale is served' => sub {
     sql_value(q{UPDATE users SET display_name = 'Andrew Bayko' WHERE handle = 'bayko'});
     ok wait_until(sub { reads_all($R, sub { (api(GET => '/api/users/@bayko/short')->{json}{display_name} // '') eq 'Andrew Bayko' }) }, 2),
         'put back';
+};
+
+# A psql session LISTENing to what the workers LISTEN to, and to a marker
+# channel of the test's own: notifications arrive in commit order, so the
+# ones read before a marker sent after a write are exactly those of
+# commits before it.
+sub listener {
+    my $pid = open2(my $out, my $in, 'psql', '-X', '-q', '-At', $ENV{CONNECTION_URL}) or die "psql: $!";
+    $in->autoflush(1);
+    # Listening once psql has answered what follows the LISTENs.
+    print $in "LISTEN cruddur_changes; LISTEN cruddur_test_marker; SELECT 'listening';\n";
+    while (defined(my $line = readline $out)) { last if $line =~ /^listening$/ }
+    return { pid => $pid, out => $out, in => $in, n => 0 };
+}
+# The payloads of cruddur_changes received before the next marker, within
+# 5 s; undef when no marker came.
+sub changes_before_marker {
+    my ($l) = @_;
+    sql_value('NOTIFY cruddur_test_marker');
+    my @got;
+    my $until = time + 5;
+    while (time < $until) {
+        # psql shows what it has received after each command it runs.
+        my $sync = 'sync' . ++$l->{n};
+        print { $l->{in} } "SELECT '$sync';\n";
+        while (defined(my $line = readline $l->{out})) {
+            last if $line =~ /^\Q$sync\E$/;
+            # psql leaves out "with payload" when there is none.
+            next unless $line =~ /^Asynchronous notification "(\w+)"(?: with payload "([^"]*)")?/;
+            return \@got if $1 eq 'cruddur_test_marker';
+            push @got, $2 // '';
+        }
+        sleep 0.02;
+    }
+    return undef;
+}
+
+subtest 'writes are announced once, after their commit' => sub {
+    my $l = listener();
+    is_deeply changes_before_marker($l), [], 'listening, nothing pending';
+    is api(POST => '/api/activities', token => 'andrewbrown',
+           json => { message => "$tag announced", ttl => '1-hour' })->{status}, 200, 'posted';
+    # One notification: the worker's own after its commit. The trigger in
+    # the post's transaction (which would serialize every post's commit
+    # behind a database-wide lock) stayed silent.
+    is_deeply changes_before_marker($l), ['activities'], 'the post: one announcement of activities';
+    my $parent = sql_value(qq{SELECT uuid FROM activities WHERE message = '$tag announced'});
+    is api(POST => "/api/activities/$parent/reply", token => 'bayko',
+           json => { message => "$tag announced reply" })->{status}, 200, 'replied';
+    is_deeply changes_before_marker($l), ['activities'], 'the reply: one announcement';
+    # Any other writer: the trigger tells, unless the session says it
+    # announces its writes itself, as the workers' connections do.
+    sql_value(qq{UPDATE activities SET message = message WHERE message = '$tag announced'});
+    is_deeply changes_before_marker($l), ['activities'], 'psql writing: the trigger notifies';
+    sql_value(qq{SET cruddur.notify = 'after'; UPDATE activities SET message = message WHERE message = '$tag announced'});
+    is_deeply changes_before_marker($l), [], 'a session announcing for itself: the trigger stays silent';
+    close $l->{in};
+    waitpid $l->{pid}, 0;
 };
 
 subtest 'ETag and conditional GET' => sub {

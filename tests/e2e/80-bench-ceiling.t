@@ -33,6 +33,12 @@ for my $mode (qw(pg-home pg-create-activity ddb-message-groups ddb-messages
     is field($out, 'errors'), 0, "$mode: none failed";
     is field($out, 'threads'), 2, "$mode: on 2 threads";
     like field($out, 'p99_us') // '', qr/^\d+$/, "$mode: reports p99";
+    # Its own CPU while the threads ran: some, and no more than two
+    # threads can use in a second (its clock starts after connecting).
+    my $cpu = field($out, 'cpu_us') // '';
+    like $cpu, qr/^\d+$/, "$mode: reports its CPU";
+    cmp_ok $cpu || 0, '>', 0, "$mode: some CPU went into the calls";
+    cmp_ok $cpu || 0, '<=', 2 * 1.2e6, "$mode: CPU within what 2 threads use in 1 s";
 }
 cmp_ok sql_value('SELECT count(*) FROM activities'), '>', $acts,
     'pg-create-activity inserted activities into PostgreSQL';
