@@ -168,14 +168,14 @@ test_lambda_flushes_before_answer(void **state)
 #define XRAY_HEAD(fields) "Lambda-Runtime-Trace-Id: " fields "\r\n" \
     "Lambda-Runtime-Invoked-Function-Arn: " XRAY_ARN "\r\n"
 
-/* One invocation of batch_event through the runtime loop against the
+/* One invocation of lfx_batch_event through the runtime loop against the
  * stand-in Runtime API, which sends head with it, traced with
  * OTEL_PROPAGATORS propagators (NULL: unset) and Lambda's variables. The
  * exports the receiver got meanwhile; *doc the last one's body when any. */
 static int
 run_invocation(const char *head, const char *propagators, json_t **doc)
 {
-    const char *events[1] = { batch_event };
+    const char *events[1] = { lfx_batch_event };
     struct lambda_runtime rt;
     struct stream_handler h;
     struct stream_trace *st;
@@ -199,7 +199,7 @@ run_invocation(const char *head, const char *propagators, json_t **doc)
     stream_trace_free(st);
     assert_int_equal(stream_trace_new_lambda(&st, &rt), CR_OK);
     assert_non_null(st);
-    stream_handler_init(&h, &aws, "cruddur-messages");
+    stream_handler_init(&h, &lfx_aws, "cruddur-messages");
     h.trace = st;
     before = stub_served(&recv_stub);
     assert_int_equal(lambda_runtime_run(&rt, stream_lambda_handle, &h, 1),
