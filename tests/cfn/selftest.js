@@ -68,13 +68,7 @@ const BROKEN = [
     ['YAML that does not parse', 'Resources:', 'Resources: [', /^YAML:/],
 ];
 
-let n = 0, failed = 0;
-function result(good, what, detail = []) {
-    n++;
-    if (!good) failed++;
-    console.log(`${good ? 'ok' : 'not ok'} ${n} - ${what}`);
-    for (const d of detail) console.log(`#   ${d}`);
-}
+const { result, finish } = require('./tap.js');
 
 const base = checkText(VALID, spec);
 result(base.length === 0, 'the valid sample template passes', base);
@@ -108,5 +102,4 @@ for (const file of templates('aws').sort()) {
     }
 }
 
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -18,13 +18,7 @@ const root = path.resolve(__dirname, '..', '..');
 const policy = JSON.parse(fs.readFileSync(path.join(root, 'aws', 'stream', 'iam-policy.json'), 'utf8'));
 const tpl = parseTemplate(fs.readFileSync(path.join(root, 'aws', 'stream', 'template.yaml'), 'utf8'));
 
-let n = 0, failed = 0;
-function result(good, what, detail = []) {
-    n++;
-    if (!good) failed++;
-    console.log(`${good ? 'ok' : 'not ok'} ${n} - ${what}`);
-    for (const d of detail) console.log(`#   ${d}`);
-}
+const { result, finish } = require('./tap.js');
 
 // Sid -> "Effect | sorted actions | condition operators and keys"
 function shapes(statements) {
@@ -70,5 +64,4 @@ if (!active || active[1] !== 'Active' || active[2] !== 'PassThrough') bad.push('
 if (!/xray-lambda/.test(vars.OTEL_PROPAGATORS?.['Fn::If']?.[1] ?? '')) bad.push('OTEL_PROPAGATORS: no xray-lambda when traces go to X-Ray');
 result(bad.length === 0, 'StreamFunction: ADOT layer, OTLP endpoint, collector config, X-Ray parent and tracing mode under their conditions', bad);
 
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+finish();

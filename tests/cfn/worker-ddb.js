@@ -270,13 +270,7 @@ function dynamodbResources(stmts, action) {
 
 // ---- the checks ----
 
-let n = 0, failed = 0;
-function result(good, what, detail = []) {
-    n++;
-    if (!good) failed++;
-    console.log(`${good ? 'ok' : 'not ok'} ${n} - ${what}`);
-    for (const d of detail) console.log(`#   ${d}`);
-}
+const { result, finish } = require('./tap.js');
 const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 const list = (a) => (a.length ? a.join(', ') : '(none)');
 
@@ -344,5 +338,4 @@ if (lambda) {
         [`role: ${list(roleActions)}`, `the code: ${list(codeActions)}`]);
 }
 
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+finish();

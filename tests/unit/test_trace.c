@@ -201,6 +201,13 @@ attr(json_t *attrs, const char *key)
     return NULL;
 }
 
+/* The value of attribute key, of OTLP kind ("stringValue", "intValue"). */
+static const char *
+attr_text(json_t *attrs, const char *key, const char *kind)
+{
+    return json_string_value(json_object_get(attr(attrs, key), kind));
+}
+
 static void
 test_resource(void **state)
 {
@@ -219,12 +226,9 @@ test_resource(void **state)
     j = json_loads(res, 0, NULL);
     assert_non_null(j);
     attrs = json_object_get(j, "attributes");
-    assert_string_equal(json_string_value(json_object_get(
-        attr(attrs, "service.name"), "stringValue")), "api");
-    assert_string_equal(json_string_value(json_object_get(
-        attr(attrs, "deployment.environment"), "stringValue")), "prod");
-    assert_string_equal(json_string_value(json_object_get(
-        attr(attrs, "team"), "stringValue")), "a,b");
+    assert_string_equal(attr_text(attrs, "service.name", "stringValue"), "api");
+    assert_string_equal(attr_text(attrs, "deployment.environment", "stringValue"), "prod");
+    assert_string_equal(attr_text(attrs, "team", "stringValue"), "a,b");
     assert_null(attr(attrs, "bad"));
     json_decref(j);
     free(res);
@@ -244,12 +248,9 @@ test_resource(void **state)
     j = json_loads(res, 0, NULL);
     assert_non_null(j);
     attrs = json_object_get(j, "attributes");
-    assert_string_equal(json_string_value(json_object_get(
-        attr(attrs, "faas.name"), "stringValue")), "set");
-    assert_string_equal(json_string_value(json_object_get(
-        attr(attrs, "faas.max_memory"), "intValue")), "134217728");
-    assert_string_equal(json_string_value(json_object_get(
-        attr(attrs, "service.name"), "stringValue")), "fn");
+    assert_string_equal(attr_text(attrs, "faas.name", "stringValue"), "set");
+    assert_string_equal(attr_text(attrs, "faas.max_memory", "intValue"), "134217728");
+    assert_string_equal(attr_text(attrs, "service.name", "stringValue"), "fn");
     assert_int_equal(json_array_size(attrs), 4);
     json_decref(j);
     free(res);
