@@ -152,7 +152,8 @@ test: install
 	$(BUILD_AFTER_INSTALL)
 	scripts/test $(if $(filter 1,$(SANITIZE)),--sanitize)
 
-unit: $(TESTS)
+# Some unit tests run the programs (bootstrap, cruddur-aws, ...): built too.
+unit: $(PROGS) $(TESTS)
 	scripts/test --unit-only $(if $(filter 1,$(SANITIZE)),--sanitize)
 
 lambda: all
