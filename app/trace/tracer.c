@@ -455,8 +455,12 @@ tracer_new_detected(struct tracer **out, const struct otlp_attr *res,
     if ((rc = trace_queue_new(t->cap, t->batch, t->delay_ms, t->resource,
                               &t->queue)))
         goto fail;
-    if (trace_queue_start(t->queue, t->curl) != 0)
+    /* Asked for and not possible (no thread: the process's limits): an
+     * error, not tracing quietly off. */
+    if (trace_queue_start(t->queue, t->curl) != 0) {
+        rc = CR_INTERNAL;
         goto fail;
+    }
     *out = t;
     return CR_OK;
 fail:
