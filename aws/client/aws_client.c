@@ -288,7 +288,8 @@ aws_call_read(struct aws_client *c, enum aws_service svc, const char *target,
 {
     struct breaker *b = &c->breakers[svc];
     int64_t start = deadline_now_ms();
-    cr_deadline d = breaker_deadline(b, c->deadline);
+    enum breaker_pass pass = BREAKER_REFUSE;
+    cr_deadline d;
     static char none[1];        /* the text of an empty answer */
     struct aws_error local;
     char *body, why[AWS_ERR_TYPE_SIZE + AWS_ERR_MESSAGE_SIZE + 64];
@@ -299,22 +300,25 @@ aws_call_read(struct aws_client *c, enum aws_service svc, const char *target,
     if (err == NULL)
         err = &local;
     aws_error_clear(err);
-    if (!breaker_allow(b)) {
+    /* Spent by another backend: no attempt, and nothing learnt about this
+     * one, so its breaker is left alone. */
+    if (deadline_left_ms(c->deadline, 1) == 0) {
+        snprintf(err->message, sizeof(err->message), "request budget spent");
+        rc = aws_error_code(err, svc);
+        goto out;
+    }
+    if ((pass = breaker_enter(b)) == BREAKER_REFUSE) {
         snprintf(err->message, sizeof(err->message),
                  "timed out recently, cooling down");
         rc = aws_error_code(err, svc);      /* status 0: unavailable */
         goto out;
     }
-    /* Spent by another backend: no attempt, and nothing learnt about this
-     * one, so its breaker is left alone. */
-    if (deadline_left_ms(d, 1) == 0) {
-        snprintf(err->message, sizeof(err->message), "request budget spent");
-        rc = aws_error_code(err, svc);
-        goto out;
-    }
+    d = breaker_deadline(pass, c->deadline);
     body = json_dumps(request, JSON_COMPACT);
-    if (body == NULL)
+    if (body == NULL) {
+        breaker_cancel(b, pass);
         return CR_NOMEM;
+    }
     for (attempt = 0; attempt < c->max_tries; attempt++) {
         if (attempt > 0 && !aws_backoff(c, attempt, d))
             break;
@@ -331,7 +335,7 @@ aws_call_read(struct aws_client *c, enum aws_service svc, const char *target,
     if (rc == CR_OK)
         rc = fn(arg, c->answer.data ? c->answer.data : none, c->answer.len,
                 err);
-    breaker_done(b, start, aws_outcome(rc, err));
+    breaker_done(b, pass, start, aws_outcome(rc, err));
     if (rc == CR_TIMEOUT)
         rc = aws_error_code(err, svc);      /* status 0: unavailable */
     /* A write that went out unanswered and was never settled by a later
