@@ -150,8 +150,9 @@ aws_request_headers(struct aws_client *c, enum aws_service svc,
 
 /* One attempt, within deadline d, its answer in c->answer. *retry says
  * whether another attempt may succeed; CR_TIMEOUT when no answer came in
- * time (err says so too); *sent is set when no answer came to a request
- * that went out. */
+ * time (err says so too); *sent is set when a request went out and its
+ * outcome is not known: no answer came, or a 5xx (AWS: a write answered
+ * 500 may or may not have been applied). */
 static cr_code
 aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
               const char *body, struct aws_error *err, int *retry, int *sent,
@@ -209,6 +210,7 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     if (status == 200)
         goto out;
     aws_error_parse(err, status, out->data, out->len);
+    *sent |= status >= 500;
     *retry = aws_error_retryable(err);
     rc = aws_error_code(err, svc);
 out:
