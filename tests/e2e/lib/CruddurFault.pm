@@ -11,7 +11,8 @@
 #   );
 #   fault_checks($f);   # the common assertions
 #
-#   my $f = hang_run(name => ..., request => ..., break => sub { freeze(...) },
+#   my $f = hang_run(name => ..., request => ..., free => sub { ... },
+#                    break => sub { freeze(...) },
 #                    allowed => { 503 => qr/^..._unavailable$/ });
 #       # a part frozen (SIGSTOP) and resumed by thaw(): fault_run with the
 #       # hang tests' defaults, then fault_checks and hang_checks
