@@ -181,9 +181,11 @@ sub worker_503s {
 # need the frozen part) end in 200 or 503, each worker answering its 503
 # within the budget + 10 % (from its log, log_from) and the caller within
 # that + `queue` s (default 0.25: lighttpd's queue and a loaded machine are
-# outside the worker's budget); those tagged 'free' never fail and, once
-# the first budget has passed, keep p99 under free_p99 s; no 504 at all.
-# Adds the figures to $f for fault_report.
+# outside the worker's budget); after the first 503, none waits a budget
+# and the workers probe at most once a cool-down (the breaker is the
+# server's); those tagged 'free' never fail and, once the first budget has
+# passed, keep p99 under free_p99 s; no 504 at all. Adds the figures to $f
+# for fault_report.
 sub hang_checks {
     my ($f, %o) = @_;
     my @r = @{ $f->{results} };
