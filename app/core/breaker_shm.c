@@ -9,6 +9,11 @@
  * readers of another's. */
 #define BREAKER_SHM_STRIDE 64
 
+/* Atomics that took a lock would take one of this process's: nothing
+ * another process would see. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
+               ATOMIC_LLONG_LOCK_FREE == 2,
+               "the slots' atomics are lock-free across processes");
 _Static_assert(sizeof(struct breaker_slot) <= BREAKER_SHM_STRIDE,
                "a breaker slot fits its cache line");
 _Static_assert(BREAKER_SHM_SLOTS * BREAKER_SHM_STRIDE <= BREAKER_SHM_SIZE,
