@@ -227,8 +227,8 @@ cr_pg_purge() {
 
 # Removes what the workers share in memory, which outlives them: their write
 # counter (app/core/shm_gen.c) and their breakers (app/core/breaker_shm.c,
-# named after the FastCGI socket); the worker itself names them (--*-path,
-# --remove-*). Each only when no process maps it: workers of another stack
+# named after the FastCGI socket: lighttpd's, and scripts/dev/nginx's); the
+# worker itself names them (--*-path, --remove-*). Each only when no process maps it: workers of another stack
 # on the same CONNECTION_URL share the counter, and new ones of theirs
 # would make another.
 cr_counter_purge() {
@@ -239,6 +239,7 @@ cr_counter_purge() {
     fi
     cr_shm_purge --write-counter-path --remove-write-counter || rc=1
     cr_shm_purge --breakers-path --remove-breakers "$CRUDDUR_STATE/fcgi.sock" || rc=1
+    cr_shm_purge --breakers-path --remove-breakers "$(cr_nginx_sock)" || rc=1
     return "$rc"
 }
 
