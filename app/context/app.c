@@ -75,7 +75,7 @@ app_init(struct app *app)
     app_share_breakers(app);
     /* Without shared memory the cache stays off: slower, never wrong. */
     if (hot_cache_init(&app->hot, app->cfg.cache_on,
-                       app->cfg.connection_url) != CR_OK)
+                       app->cfg.connection_url, db_breaker(app->db)) != CR_OK)
         log_line("cache: no shared memory for the write counter: "
                  "answering without the cache");
     return CR_OK;

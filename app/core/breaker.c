@@ -105,6 +105,12 @@ breaker_state(const struct breaker *b)
     }
 }
 
+int
+breaker_tripped(const struct breaker *b)
+{
+    return atomic_load(&breaker_slot_c(b)->state) == BS_TRIPPED;
+}
+
 long
 breaker_last_ms(const struct breaker *b)
 {

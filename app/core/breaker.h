@@ -76,6 +76,7 @@ void breaker_cancel(struct breaker *b, enum breaker_pass pass);
 
 /* "unknown" (no call yet), "up", "down" (refused), "tripped" (timed out). */
 const char *breaker_state(const struct breaker *b);
+int breaker_tripped(const struct breaker *b);
 long breaker_last_ms(const struct breaker *b);      /* -1: no call yet */
 unsigned long breaker_trips(const struct breaker *b);
 
