@@ -1,10 +1,13 @@
 /* main_cruddur.c - the FastCGI worker: set up once, then answer requests
  * one at a time until the server stops us.
  *
- * Run by hand with one argument it only tends the host's write counter of
- * the workers on CONNECTION_URL (the shared memory outlives them):
- *   cruddur --write-counter-path     prints where it is
- *   cruddur --remove-write-counter   removes it (scripts/dev/down --purge) */
+ * Run by hand with a flag it only tends what the workers share in memory
+ * (it outlives them): the write counter of the workers on CONNECTION_URL,
+ * the breakers of the workers on a FastCGI socket (its configured path):
+ *   cruddur --write-counter-path        prints where it is
+ *   cruddur --remove-write-counter      removes it (scripts/dev/down --purge)
+ *   cruddur --breakers-path SOCKET      the same for the breakers
+ *   cruddur --remove-breakers SOCKET */
 #include <curl/curl.h>
 #include <fcgiapp.h>
 #include <signal.h>
@@ -45,30 +48,50 @@ main_serve(struct app *app, FCGX_Request *fr)
     http_request_free(&req);
 }
 
-/* The write counter's path or its removal; the exit status. */
+/* A shared object's path (remove 0) or its removal; the exit status. */
+static int
+main_shm_tend(const char *what, const char *path, int remove,
+              cr_code (*unlink_fn)(const char *), const char *scope)
+{
+    cr_code rc;
+
+    if (!remove) {
+        printf("%s\n", path);
+        return 0;
+    }
+    rc = unlink_fn(scope);
+    if (rc == CR_OK)
+        printf("removed the %s %s\n", what, path);
+    else if (rc != CR_NOT_FOUND)
+        log_line("cannot remove the %s %s: %s", what, path, cr_strerror(rc));
+    return rc == CR_OK || rc == CR_NOT_FOUND ? 0 : 1;
+}
+
 static int
 main_write_counter(const char *flag)
 {
     const char *conninfo = env_get("CONNECTION_URL");
     char path[SHM_GEN_PATH_SIZE];
-    cr_code rc;
 
     if (conninfo == NULL) {
         log_line("config: CONNECTION_URL is not set");
         return 1;
     }
     hot_cache_counter_path(conninfo, path);
-    if (strcmp(flag, "--write-counter-path") == 0) {
-        printf("%s\n", path);
-        return 0;
-    }
-    rc = hot_cache_counter_remove(conninfo);
-    if (rc == CR_OK)
-        printf("removed the write counter %s\n", path);
-    else if (rc != CR_NOT_FOUND)
-        log_line("cannot remove the write counter %s: %s", path,
-                 cr_strerror(rc));
-    return rc == CR_OK || rc == CR_NOT_FOUND ? 0 : 1;
+    return main_shm_tend("write counter", path,
+                         strcmp(flag, "--remove-write-counter") == 0,
+                         hot_cache_counter_remove, conninfo);
+}
+
+static int
+main_breakers(const char *flag, const char *socket)
+{
+    char path[SHM_MAP_PATH_SIZE];
+
+    breaker_shm_path(socket, path);
+    return main_shm_tend("breakers", path,
+                         strcmp(flag, "--remove-breakers") == 0,
+                         breaker_shm_unlink, socket);
 }
 
 int
@@ -81,6 +104,9 @@ main(int argc, char **argv)
     if (argc == 2 && (strcmp(argv[1], "--write-counter-path") == 0 ||
                       strcmp(argv[1], "--remove-write-counter") == 0))
         return main_write_counter(argv[1]);
+    if (argc == 3 && (strcmp(argv[1], "--breakers-path") == 0 ||
+                      strcmp(argv[1], "--remove-breakers") == 0))
+        return main_breakers(argv[1], argv[2]);
 
     /* A client that goes away mid-answer must not kill the worker. */
     signal(SIGPIPE, SIG_IGN);

@@ -1,9 +1,9 @@
 /* health_check.c - GET /api/health-check: the worker answers, and touches
  * no backend doing so, so a backend that hangs never fails it (an ALB
  * would replace healthy tasks). With ?deep=1 it is the readiness answer:
- * each backend as this worker last saw it (state, last call's latency,
- * timeouts so far), still without calling one; 503 when one is down or
- * tripped. */
+ * each backend as the workers of this server last saw it (their shared
+ * breaker: state, last call's latency, timeouts so far), still without
+ * calling one; 503 when one is down or tripped. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +18,8 @@ health_backend(const struct breaker *b, int *ready)
     if (strcmp(state, "down") == 0 || strcmp(state, "tripped") == 0)
         *ready = 0;
     return json_pack("{sssIsI}", "state", state,
-                     "last_ms", (json_int_t)(b->calls ? b->last_ms : -1),
-                     "timeouts", (json_int_t)b->trips);
+                     "last_ms", (json_int_t)breaker_last_ms(b),
+                     "timeouts", (json_int_t)breaker_trips(b));
 }
 
 static void

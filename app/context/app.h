@@ -11,6 +11,7 @@
 #include "app/context/config.h"
 #include "app/core/reqid.h"
 #include "app/context/hot_cache.h"
+#include "app/core/breaker_shm.h"
 #include "app/core/ttl_cache.h"
 #include "app/db/db.h"
 #include "app/trace/tracer.h"
@@ -27,6 +28,7 @@ struct app {
     struct caller_cache callers;
     struct ttl_cache participants;  /* "caller/group" the caller is in */
     struct hot_cache hot;       /* hot reads' bodies, exactly invalidated */
+    struct breaker_shm breakers;    /* the server's workers' breaker slots */
     int pid;                    /* for the access log, read once */
     struct reqid_rng rng;       /* request, trace and span ids */
     struct tracer *tracer;      /* NULL: tracing off */

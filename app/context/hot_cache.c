@@ -6,11 +6,13 @@
 #include "app/context/hot_cache.h"
 
 cr_code
-hot_cache_init(struct hot_cache *h, int on, const char *conninfo)
+hot_cache_init(struct hot_cache *h, int on, const char *conninfo,
+               const struct breaker *pg)
 {
     cr_code rc;
 
     memset(h, 0, sizeof(*h));
+    h->pg = pg;
     if (!on)
         return CR_OK;
     if ((rc = shm_gen_open(&h->writes, conninfo)))
@@ -51,7 +53,11 @@ hot_cache_stamp(struct hot_cache *h, struct resp_stamp *st)
 
     if (!h->on)
         return 0;
-    if (db_notify_poll(h->notify, time(NULL), &ep) != CR_OK) {
+    /* A LISTEN connect into a PostgreSQL that hangs would wait its 2 s on
+     * every request, past the breaker: answered without the cache. */
+    if (db_notify_poll(h->notify, time(NULL),
+                       h->pg == NULL || !breaker_tripped(h->pg),
+                       &ep) != CR_OK) {
         resp_cache_clear(&h->bodies);   /* lost: drop everything */
         return 0;
     }

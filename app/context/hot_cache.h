@@ -8,20 +8,25 @@
 #include <stdint.h>
 
 #include "app/context/resp_cache.h"
+#include "app/core/breaker.h"
 #include "app/core/err.h"
 #include "app/core/shm_gen.h"
 #include "app/db/db_notify.h"
 
 struct hot_cache {
     int on;                     /* CRUDDUR_RESPONSE_CACHE, and set up */
+    const struct breaker *pg;   /* PostgreSQL's: no LISTEN connect while
+                                 * it is tripped; NULL: always */
     struct db_notify *notify;
     struct shm_gen writes;
     struct resp_cache bodies;
 };
 
-/* Sets the cache up (on) or leaves it off. Connects nothing yet. On a
- * failure the cache stays off and the code says why. */
-cr_code hot_cache_init(struct hot_cache *h, int on, const char *conninfo);
+/* Sets the cache up (on) or leaves it off. Connects nothing yet; pg (may
+ * be NULL) is PostgreSQL's breaker. On a failure the cache stays off and
+ * the code says why. */
+cr_code hot_cache_init(struct hot_cache *h, int on, const char *conninfo,
+                       const struct breaker *pg);
 
 /* The host's write counter of the workers on conninfo (their scope): its
  * path, and its removal once they are gone (shm_gen_unlink's codes). */

@@ -5,9 +5,10 @@
  * and a worker about to answer from its cache checks it first: once a
  * write has been answered, no worker of the host serves an answer cached
  * before it (README, "Caching"). One 64-bit word in POSIX shared memory,
- * named after a scope (the CONNECTION_URL, hashed): the first worker
- * creates it, the others map the same one; workers of two stacks on one
- * host aimed at one database share it too, as they should. The object
+ * named after a scope (the CONNECTION_URL, hashed; app/core/shm_map.h):
+ * the first worker creates it, the others map the same one; workers of
+ * two stacks on one host aimed at one database share it too, as they
+ * should. The object
  * outlives the workers; shm_gen_unlink() removes it (scripts/dev/down
  * --purge, through the worker's --remove-write-counter). */
 #ifndef CRUDDUR_SHM_GEN_H
@@ -17,8 +18,9 @@
 #include <stdint.h>
 
 #include "app/core/err.h"
+#include "app/core/shm_map.h"
 
-#define SHM_GEN_PATH_SIZE 64
+#define SHM_GEN_PATH_SIZE SHM_MAP_PATH_SIZE
 
 struct shm_gen {
     _Atomic uint64_t *word;     /* NULL when not open */

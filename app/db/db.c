@@ -132,8 +132,8 @@ db_set_deadline(struct db *db, cr_deadline d)
     db->deadline = d;
 }
 
-const struct breaker *
-db_breaker(const struct db *db)
+struct breaker *
+db_breaker(struct db *db)
 {
     return &db->breaker;
 }
@@ -497,6 +497,7 @@ db_run(struct db *db, enum db_query q, int nparams,
        const char *const *params, PGresult **out)
 {
     int64_t start = deadline_now_ms();
+    enum breaker_pass pass;
     cr_code rc;
 
     *out = NULL;
@@ -504,14 +505,14 @@ db_run(struct db *db, enum db_query q, int nparams,
      * another count is a bug, not something to send to PostgreSQL. */
     if (nparams != db_queries[q].nparams)
         return CR_INTERNAL;
-    /* Cooling down after a timeout, or a budget another backend spent:
+    /* A budget another backend spent, or cooling down after a timeout:
      * no call (and so nothing for the breaker to learn). */
-    if (!breaker_allow(&db->breaker) ||
-        deadline_left_ms(db->deadline, 1) == 0)
+    if (deadline_left_ms(db->deadline, 1) == 0 ||
+        (pass = breaker_enter(&db->breaker)) == BREAKER_REFUSE)
         return CR_DB_UNAVAILABLE;
     rc = db_run_within(db, q, nparams, params, out,
-                       breaker_deadline(&db->breaker, db->deadline));
-    breaker_done(&db->breaker, start,
+                       breaker_deadline(pass, db->deadline));
+    breaker_done(&db->breaker, pass, start,
                  rc == CR_TIMEOUT || rc == CR_OUTCOME_UNKNOWN
                      ? BREAKER_TIMED_OUT
                  : rc == CR_DB_UNAVAILABLE ? BREAKER_FAILED

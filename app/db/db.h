@@ -40,8 +40,8 @@ void db_free(struct db *db);
 /* The deadline of the calls to come (DEADLINE_NONE: no limit). */
 void db_set_deadline(struct db *db, cr_deadline d);
 
-/* How the calls went, for readiness. */
-const struct breaker *db_breaker(const struct db *db);
+/* How the calls went, for readiness; where app_init shares the state. */
+struct breaker *db_breaker(struct db *db);
 
 /* Runs query q with its nparams parameters (CR_INTERNAL for another count
  * than its file names). On CR_OK *out holds the result (PQclear it). CR_INVALID

@@ -118,7 +118,8 @@ db_notify_count(struct db_notify *n, const char *table)
 }
 
 cr_code
-db_notify_poll(struct db_notify *n, time_t now, struct db_notify_epochs *out)
+db_notify_poll(struct db_notify *n, time_t now, int may_connect,
+               struct db_notify_epochs *out)
 {
     PGnotify *note;
     cr_code rc;
@@ -135,6 +136,8 @@ db_notify_poll(struct db_notify *n, time_t now, struct db_notify_epochs *out)
         db_notify_bump_all(n);
     }
     if (n->conn == NULL) {
+        if (!may_connect)
+            return CR_DB_UNAVAILABLE;
         if ((rc = db_notify_listen(n, now)))
             return rc;
     }

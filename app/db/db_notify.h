@@ -40,9 +40,11 @@ void db_notify_free(struct db_notify *n);
 
 /* Drains the notifications that have arrived (PQconsumeInput, PQnotifies:
  * no waiting) and fills *out. Connects and LISTENs first when it is not
- * listening, at most once a second while that fails. CR_DB_UNAVAILABLE
- * when it is not listening: no cached answer may be trusted then. */
-cr_code db_notify_poll(struct db_notify *n, time_t now,
+ * listening and may_connect, at most once a second while that fails (a
+ * connect waits up to 2 s: the caller says no while PostgreSQL is known
+ * to hang). CR_DB_UNAVAILABLE when it is not listening: no cached answer
+ * may be trusted then. */
+cr_code db_notify_poll(struct db_notify *n, time_t now, int may_connect,
                        struct db_notify_epochs *out);
 
 #endif

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fastcgi.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include "app/http/fcgi.h"
 
@@ -149,6 +151,29 @@ fcgi_listener_is_unix(void)
     if (getsockname(FCGI_LISTENSOCK_FILENO, (struct sockaddr *)&ss, &len))
         return 0;
     return ss.ss_family == AF_UNIX;
+}
+
+cr_code
+fcgi_listener_scope(char *out, size_t size)
+{
+    struct sockaddr_un sa;
+    socklen_t len = sizeof(sa);
+    size_t full, n;
+
+    memset(&sa, 0, sizeof(sa));
+    if (getsockname(FCGI_LISTENSOCK_FILENO, (struct sockaddr *)&sa, &len) ||
+        sa.sun_family != AF_UNIX || sa.sun_path[0] == '\0')
+        return CR_NOT_FOUND;
+    full = n = strnlen(sa.sun_path, sizeof(sa.sun_path));
+    while (n > 0 && sa.sun_path[n - 1] >= '0' && sa.sun_path[n - 1] <= '9')
+        n--;
+    /* Only digits after a dash are lighttpd's number. */
+    n = n < full && n > 0 && sa.sun_path[n - 1] == '-' ? n - 1 : full;
+    if (n >= size)
+        return CR_INVALID;
+    memcpy(out, sa.sun_path, n);
+    out[n] = '\0';
+    return CR_OK;
 }
 
 /* Reads what is left of the request's stdin, up to FCGI_DRAIN_MAX bytes.

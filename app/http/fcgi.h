@@ -22,6 +22,12 @@ void fcgi_response_write(FCGX_Request *fr, int cors,
 /* Whether the socket the workers accept on (fd 0) is a Unix socket. */
 int fcgi_listener_is_unix(void);
 
+/* What the workers of one fastcgi.server have in common: the path of the
+ * Unix socket they accept on, without the "-N" lighttpd appends for each
+ * worker ("/state/fcgi.sock-2" -> "/state/fcgi.sock", the path configured).
+ * CR_NOT_FOUND when fd 0 is not a named Unix socket (run by hand, TCP). */
+cr_code fcgi_listener_scope(char *out, size_t size);
+
 /* Ends the request and its connection (FCGX_Finish_r), closing at once
  * rather than lingering when that is safe. Past FCGI_DRAIN_MAX unread
  * bytes of body it leaves the draining to libfcgi. */

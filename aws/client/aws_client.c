@@ -150,8 +150,9 @@ aws_request_headers(struct aws_client *c, enum aws_service svc,
 
 /* One attempt, within deadline d, its answer in c->answer. *retry says
  * whether another attempt may succeed; CR_TIMEOUT when no answer came in
- * time (err says so too); *sent is set when no answer came to a request
- * that went out. */
+ * time (err says so too); *sent is set when a request went out and its
+ * outcome is not known: no answer came, or a 5xx (AWS: a write answered
+ * 500 may or may not have been applied). */
 static cr_code
 aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
               const char *body, struct aws_error *err, int *retry, int *sent,
@@ -209,6 +210,7 @@ aws_call_once(struct aws_client *c, enum aws_service svc, const char *target,
     if (status == 200)
         goto out;
     aws_error_parse(err, status, out->data, out->len);
+    *sent |= status >= 500;
     *retry = aws_error_retryable(err);
     rc = aws_error_code(err, svc);
 out:
@@ -288,7 +290,8 @@ aws_call_read(struct aws_client *c, enum aws_service svc, const char *target,
 {
     struct breaker *b = &c->breakers[svc];
     int64_t start = deadline_now_ms();
-    cr_deadline d = breaker_deadline(b, c->deadline);
+    enum breaker_pass pass = BREAKER_REFUSE;
+    cr_deadline d;
     static char none[1];        /* the text of an empty answer */
     struct aws_error local;
     char *body, why[AWS_ERR_TYPE_SIZE + AWS_ERR_MESSAGE_SIZE + 64];
@@ -299,22 +302,25 @@ aws_call_read(struct aws_client *c, enum aws_service svc, const char *target,
     if (err == NULL)
         err = &local;
     aws_error_clear(err);
-    if (!breaker_allow(b)) {
+    /* Spent by another backend: no attempt, and nothing learnt about this
+     * one, so its breaker is left alone. */
+    if (deadline_left_ms(c->deadline, 1) == 0) {
+        snprintf(err->message, sizeof(err->message), "request budget spent");
+        rc = aws_error_code(err, svc);
+        goto out;
+    }
+    if ((pass = breaker_enter(b)) == BREAKER_REFUSE) {
         snprintf(err->message, sizeof(err->message),
                  "timed out recently, cooling down");
         rc = aws_error_code(err, svc);      /* status 0: unavailable */
         goto out;
     }
-    /* Spent by another backend: no attempt, and nothing learnt about this
-     * one, so its breaker is left alone. */
-    if (deadline_left_ms(d, 1) == 0) {
-        snprintf(err->message, sizeof(err->message), "request budget spent");
-        rc = aws_error_code(err, svc);
-        goto out;
-    }
+    d = breaker_deadline(pass, c->deadline);
     body = json_dumps(request, JSON_COMPACT);
-    if (body == NULL)
+    if (body == NULL) {
+        breaker_cancel(b, pass);
         return CR_NOMEM;
+    }
     for (attempt = 0; attempt < c->max_tries; attempt++) {
         if (attempt > 0 && !aws_backoff(c, attempt, d))
             break;
@@ -331,7 +337,7 @@ aws_call_read(struct aws_client *c, enum aws_service svc, const char *target,
     if (rc == CR_OK)
         rc = fn(arg, c->answer.data ? c->answer.data : none, c->answer.len,
                 err);
-    breaker_done(b, start, aws_outcome(rc, err));
+    breaker_done(b, pass, start, aws_outcome(rc, err));
     if (rc == CR_TIMEOUT)
         rc = aws_error_code(err, svc);      /* status 0: unavailable */
     /* A write that went out unanswered and was never settled by a later

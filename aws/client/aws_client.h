@@ -61,9 +61,10 @@ void aws_client_free(struct aws_client *c);
  * also covers an answer that is not JSON. No answer in time, or a breaker
  * cooling down, is the service's unavailable code with err->status 0,
  * except for a DynamoDB write whose request went out and got no answer
- * (in time or at all) from any attempt: CR_OUTCOME_UNKNOWN, as it may
- * have landed (err->sent_unanswered says so also beside CR_CONFLICT: a
- * later attempt may have lost its condition to the first one's write). */
+ * (in time or at all) or a 5xx from an attempt, and no success after:
+ * CR_OUTCOME_UNKNOWN, as it may have landed (err->sent_unanswered says so
+ * also beside CR_CONFLICT: a later attempt may have lost its condition to
+ * the first one's write). */
 cr_code aws_call(struct aws_client *c, enum aws_service svc,
                  const char *target, json_t *request, json_t **response,
                  struct aws_error *err);

@@ -35,8 +35,8 @@ struct aws_error {
     int nreasons;
     char reasons[AWS_ERR_REASONS][AWS_ERR_REASON_SIZE];
     /* Set by aws_call: an attempt's request went out and no answer came
-     * back, so a write may have landed (a later attempt's lost condition
-     * may be that write's own doing). */
+     * back, or a 5xx, so a write may have landed (a later attempt's lost
+     * condition may be that write's own doing). */
     int sent_unanswered;
 };
 

@@ -79,8 +79,8 @@ jwks_set_deadline(struct jwks *set, cr_deadline d)
     set->deadline = d;
 }
 
-const struct breaker *
-jwks_breaker(const struct jwks *set)
+struct breaker *
+jwks_breaker(struct jwks *set)
 {
     return &set->breaker;
 }
@@ -182,10 +182,10 @@ out:
 /* Within what is left of the request's budget (a probe after a timeout:
  * less), 5 s at most. */
 static cr_code
-jwks_fetch(struct jwks *set, CURL *h, enum breaker_outcome *how)
+jwks_fetch(struct jwks *set, CURL *h, enum breaker_pass pass,
+           enum breaker_outcome *how)
 {
-    long left = deadline_left_ms(breaker_deadline(&set->breaker,
-                                                  set->deadline), 5000);
+    long left = deadline_left_ms(breaker_deadline(pass, set->deadline), 5000);
     struct httpc_req req = { 0 };
     const char *why = "request budget spent";
     char fail[160] = "";
@@ -265,17 +265,18 @@ jwks_key(struct jwks *set, CURL *h, const char *kid, time_t now,
 {
     const struct jwks_entry *k;
     enum breaker_outcome how;
+    enum breaker_pass pass;
     int64_t start;
     cr_code rc;
 
     k = jwks_lookup(set->keys, set->nkeys, kid);
     if ((k == NULL || jwks_stale(set, now)) && jwks_may_fetch(set, now) &&
-        breaker_allow(&set->breaker)) {
+        (pass = breaker_enter(&set->breaker)) != BREAKER_REFUSE) {
         set->attempted = 1;
         set->last_attempt = now;
         start = deadline_now_ms();
-        rc = jwks_fetch(set, h, &how);
-        breaker_done(&set->breaker, start, how);
+        rc = jwks_fetch(set, h, pass, &how);
+        breaker_done(&set->breaker, pass, start, how);
         if (rc == CR_NOMEM)
             return rc;
         set->last_ok = rc == CR_OK;

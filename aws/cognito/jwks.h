@@ -56,8 +56,8 @@ cr_code jwks_load(struct jwks *set, const char *json, size_t len);
 /* The deadline of the fetches to come (DEADLINE_NONE: 5 s each). */
 void jwks_set_deadline(struct jwks *set, cr_deadline d);
 
-/* How the fetches went, for readiness. */
-const struct breaker *jwks_breaker(const struct jwks *set);
+/* How the fetches went, for readiness; where app_init shares the state. */
+struct breaker *jwks_breaker(struct jwks *set);
 
 /* Number of keys cached, and of keys the set they came in held that were
  * skipped as unusable (the edge tells it when a kid is unknown). */

@@ -233,8 +233,8 @@ jwt_verifier_set_deadline(struct jwt_verifier *v, cr_deadline d)
     jwks_set_deadline(v->keys, d);
 }
 
-const struct breaker *
-jwt_verifier_keys_breaker(const struct jwt_verifier *v)
+struct breaker *
+jwt_verifier_keys_breaker(struct jwt_verifier *v)
 {
     return jwks_breaker(v->keys);
 }

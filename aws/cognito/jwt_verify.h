@@ -37,8 +37,9 @@ int jwt_bearer_absent(const char *header);
 /* The deadline a JWKS fetch must keep (the current request's). */
 void jwt_verifier_set_deadline(struct jwt_verifier *v, cr_deadline d);
 
-/* How the JWKS fetches went, for readiness. */
-const struct breaker *jwt_verifier_keys_breaker(const struct jwt_verifier *v);
+/* How the JWKS fetches went, for readiness; where app_init shares the
+ * state. */
+struct breaker *jwt_verifier_keys_breaker(struct jwt_verifier *v);
 
 /* Keys of the pool's current set skipped as unusable (jwks_skipped). */
 size_t jwt_verifier_keys_skipped(const struct jwt_verifier *v);

@@ -225,21 +225,31 @@ cr_pg_purge() {
     echo "removed the PostgreSQL cluster in $base"
 }
 
-# Removes the workers' write counter in shared memory, which outlives them;
-# the worker itself names it (--write-counter-path, --remove-write-counter;
-# app/core/shm_gen.c). Only when no process maps it: workers of another
-# stack on the same CONNECTION_URL share it, and new ones of theirs would
-# make another.
+# Removes what the workers share in memory, which outlives them: their write
+# counter (app/core/shm_gen.c) and their breakers (app/core/breaker_shm.c,
+# named after the FastCGI socket: lighttpd's, and scripts/dev/nginx's); the
+# worker itself names them (--*-path, --remove-*). Each only when no process maps it: workers of another stack
+# on the same CONNECTION_URL share the counter, and new ones of theirs
+# would make another.
 cr_counter_purge() {
-    local path
+    local rc=0
     if [[ ! -x $CRUDDUR_WORKER_BIN ]]; then
-        cr_note "no $CRUDDUR_WORKER_BIN: write counter left"
+        cr_note "no $CRUDDUR_WORKER_BIN: write counter and breakers left"
         return 0
     fi
-    path=$("$CRUDDUR_WORKER_BIN" --write-counter-path) || return 1
+    cr_shm_purge --write-counter-path --remove-write-counter || rc=1
+    cr_shm_purge --breakers-path --remove-breakers "$CRUDDUR_STATE/fcgi.sock" || rc=1
+    cr_shm_purge --breakers-path --remove-breakers "$(cr_nginx_sock)" || rc=1
+    return "$rc"
+}
+
+# cr_shm_purge PATH_FLAG REMOVE_FLAG [ARG]: one of them.
+cr_shm_purge() {
+    local path
+    path=$("$CRUDDUR_WORKER_BIN" "$1" ${3:+"$3"}) || return 1
     if grep -qsF "$path" /proc/[0-9]*/maps; then
         cr_note "workers still use $path: kept"
         return 1
     fi
-    "$CRUDDUR_WORKER_BIN" --remove-write-counter
+    "$CRUDDUR_WORKER_BIN" "$2" ${3:+"$3"}
 }

@@ -92,4 +92,12 @@ SKIP: {
     ok -e $counter, '... and the workers made it';
 }
 
+# the breakers the workers share, named after their FastCGI socket
+my $breakers = `"$ENV{CRUDDUR_WORKER_BIN}" --breakers-path "$ENV{CRUDDUR_STATE}/fcgi.sock"`;
+chomp $breakers;
+like $breakers, qr{^/dev/shm/cruddur-breakers1-[0-9a-f]{16}$}, 'the worker names its breakers';
+ok -e $breakers, '... and the workers made them';
+open(my $lfh, '<', $log) or die "$log: $!\n";
+is scalar(grep { /breakers: / } <$lfh>), 0, 'no worker fell back to breakers of its own';
+
 done_testing;

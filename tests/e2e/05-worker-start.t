@@ -2,7 +2,8 @@
 # AWS endpoint or the container credentials URI would send a secret in clear
 # or to a host other than the one it seems to name; and starts with the
 # stack's own settings. The worker is run by hand with stdin not a socket:
-# once set up it finds no FastCGI listener and exits 0.
+# once set up (its breakers its own: no socket to share them by) it finds
+# no FastCGI listener and exits 0.
 use strict;
 use warnings;
 use FindBin;
@@ -26,6 +27,9 @@ sub start_with {
 
 my ($rc, $err) = start_with();
 is $rc, 0, "the stack's settings start the worker" or diag $err;
+# No FastCGI socket to share breakers by: its own, said once.
+is scalar(() = $err =~ /^cruddur\[\d+\]: breakers: .*each worker keeps its own$/mg), 1,
+    'a worker without a FastCGI socket keeps its own breakers, and says so once' or diag $err;
 
 for my $name (qw(AWS_ENDPOINT_URL AWS_COGNITO_ENDPOINT)) {
     for my $url ('http://dynamodb.example.com', 'http://10.0.0.5:8000',

@@ -33,6 +33,7 @@ my $f = hang_run(
                 json => { message => "$tag $c.$n", ttl => '1-hour' }) if $n % 4 == 0;
         return (GET => '/api/activities/home', tag => 'needs');
     },
+    free    => sub { (GET => '/api/health-check', tag => 'free') },
     # The postmaster first, so it forks no backend the list would miss.
     break   => sub { my $pm = pid_of('postgres') or die "no postgres pid\n"; freeze($pm); freeze(pids_of_tree($pm)) },
     outage  => $outage,

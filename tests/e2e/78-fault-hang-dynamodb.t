@@ -37,6 +37,7 @@ my $f = hang_run(
                 headers => { 'Idempotency-Key' => "$tag-$c.$n" },
                 json => { message => "$tag $c.$n", handle => $them });
     },
+    free    => sub { (GET => '/api/activities/home', tag => 'free') },
     break   => sub { freeze(pid_of('dynamodb') // die "no dynamodb pid\n") },
     allowed => { 503 => qr/^(messages_unavailable|outcome_unknown)$/ },
 );

@@ -36,6 +36,7 @@ my $f = hang_run(
                 json => { message => "$tag $c.$n", ttl => '1-hour' }) if $n % 4 == 3;
         return (GET => '/api/activities/notifications', token => $who, tag => 'needs');
     },
+    free    => sub { (GET => '/api/health-check', tag => 'free') },
     break   => sub {
         freeze(pid_of('cognito') // die "no cognito pid\n");
         # Workers with an empty key cache: lighttpd respawns those that end.

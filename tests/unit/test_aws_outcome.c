@@ -3,7 +3,10 @@
  * DynamoDB: the kernel takes the connection and the bytes, nobody reads
  * them) is CR_OUTCOME_UNKNOWN, as it may have landed; a read there, and a
  * write refused before anything was sent (nothing listening, a breaker
- * cooling down), stay CR_DDB_UNAVAILABLE. */
+ * cooling down), stay CR_DDB_UNAVAILABLE. A write answered 5xx on every
+ * attempt is CR_OUTCOME_UNKNOWN too (AWS: its outcome is not known), a
+ * read answered so is unavailable, a write refused with a 4xx is not in
+ * doubt, and a 5xx settled by a later attempt's success is a success. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +22,9 @@
 #include <cmocka.h>
 
 #include "aws/client/aws_client.h"
+#include "http_stub.h"
+
+#define DDB_500 "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"Internal server error\"}"
 
 /* A socket listening on 127.0.0.1 that nobody accepts from; its port. */
 static int
@@ -118,6 +124,65 @@ test_write_refused(void **state)
     aws_client_free(&c);
 }
 
+/* target's call to a stub answering replies; the requests it saw. */
+static cr_code
+call_answered(const char *target, const struct stub_reply *replies, int n,
+              struct aws_error *err, int *seen)
+{
+    struct aws_client c;
+    struct stub s;
+    cr_code rc;
+
+    assert_int_equal(stub_start(&s, replies, n), 0);
+    client_at(&c, s.port);
+    c.deadline = deadline_in(2000);
+    rc = call(&c, target, err);
+    *seen = stub_served(&s);
+    aws_client_free(&c);
+    stub_stop(&s);
+    return rc;
+}
+
+static void
+test_write_answered_5xx(void **state)
+{
+    static const struct stub_reply r[] = { { 500, DDB_500 } };
+    struct aws_error err;
+    int seen;
+
+    (void)state;
+    assert_int_equal(call_answered("TransactWriteItems", r, 1, &err, &seen),
+                     CR_OUTCOME_UNKNOWN);
+    assert_int_equal(err.status, 500);
+    assert_int_equal(err.sent_unanswered, 1);
+    assert_true(seen > 1);                  /* retried while time remained */
+    assert_int_equal(call_answered("PutItem", r, 1, &err, &seen),
+                     CR_OUTCOME_UNKNOWN);
+    /* A read in doubt is only unavailable. */
+    assert_int_equal(call_answered("Query", r, 1, &err, &seen),
+                     CR_DDB_UNAVAILABLE);
+}
+
+static void
+test_write_5xx_then_answered(void **state)
+{
+    static const struct stub_reply r[] = { { 500, DDB_500 }, { 200, "{}" } };
+    static const struct stub_reply bad[] = {
+        { 400, "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+               "\"message\":\"bad\"}" } };
+    struct aws_error err;
+    int seen;
+
+    (void)state;
+    assert_int_equal(call_answered("PutItem", r, 2, &err, &seen), CR_OK);
+    assert_int_equal(seen, 2);
+    /* A 4xx refusal: not applied, so not in doubt. */
+    assert_true(call_answered("PutItem", bad, 1, &err, &seen) !=
+                CR_OUTCOME_UNKNOWN);
+    assert_int_equal(err.status, 400);
+    assert_int_equal(err.sent_unanswered, 0);
+}
+
 int
 main(void)
 {
@@ -125,6 +190,8 @@ main(void)
         cmocka_unit_test(test_write_sent_unanswered),
         cmocka_unit_test(test_read_sent_unanswered),
         cmocka_unit_test(test_write_refused),
+        cmocka_unit_test(test_write_answered_5xx),
+        cmocka_unit_test(test_write_5xx_then_answered),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,8 @@
 #   );
 #   fault_checks($f);   # the common assertions
 #
-#   my $f = hang_run(name => ..., request => ..., break => sub { freeze(...) },
+#   my $f = hang_run(name => ..., request => ..., free => sub { ... },
+#                    break => sub { freeze(...) },
 #                    allowed => { 503 => qr/^..._unavailable$/ });
 #       # a part frozen (SIGSTOP) and resumed by thaw(): fault_run with the
 #       # hang tests' defaults, then fault_checks and hang_checks
@@ -26,6 +27,7 @@ use Exporter 'import';
 use JSON::PP;
 use List::Util qw(max);
 use Test::More;
+use File::Spec;
 use Time::HiRes qw(time sleep);
 use CruddurTest;
 use CruddurLoad;
@@ -155,25 +157,35 @@ sub p99 {
 # hang_checks as log_from.
 sub worker_log_offset { return -s "$ENV{CRUDDUR_STATE}/lighttpd.log" // 0 }
 
-# The longest time (s) a worker took over a 503 since byte `from` of its log.
-sub worker_slowest_503 {
-    my ($from) = @_;
-    open(my $fh, '<', "$ENV{CRUDDUR_STATE}/lighttpd.log") or return;
+# The workers' 503s since byte `from` of their log: the longest time (s) one
+# took; how many took at least `long` s (a full budget paid) and in how many
+# workers; how many took 50 ms or more but less than that (the probes).
+sub worker_503s {
+    my ($from, $long) = @_;
+    my ($max, $paid, $probes, %pids) = (0, 0, 0);
+    open(my $fh, '<', "$ENV{CRUDDUR_STATE}/lighttpd.log") or return (0, 0, 0, 0);
     seek $fh, $from, 0;
-    my $max = 0;
     while (<$fh>) {
-        $max = $1 / 1000 if / 503 ([\d.]+)ms$/ && $1 / 1000 > $max;
+        # "cruddur[PID]: GET /path 503 2500.123ms request_id=..."
+        my ($pid, $ms) = /^\S*?\[(\d+)\]: \S+ \S+ 503 ([\d.]+)ms(?: |$)/ or next;
+        $max = $ms / 1000 if $ms / 1000 > $max;
+        $probes++ if $ms >= 50 && $ms / 1000 < $long;
+        next if $ms / 1000 < $long;
+        $paid++;
+        $pids{$pid} = 1;
     }
-    return $max;
+    return ($max, $paid, scalar keys %pids, $probes);
 }
 
 # The verdict on a hang, beside fault_checks: answers tagged 'needs' (they
 # need the frozen part) end in 200 or 503, each worker answering its 503
 # within the budget + 10 % (from its log, log_from) and the caller within
 # that + `queue` s (default 0.25: lighttpd's queue and a loaded machine are
-# outside the worker's budget); those tagged 'free' never fail and, once
-# the first budget has passed, keep p99 under free_p99 s; no 504 at all.
-# Adds the figures to $f for fault_report.
+# outside the worker's budget); after the first 503, none waits a budget
+# and the workers probe at most once a cool-down (the breaker is the
+# server's); those tagged 'free' never fail and, once the first budget has
+# passed, keep p99 under free_p99 s; no 504 at all. Adds the figures to $f
+# for fault_report.
 sub hang_checks {
     my ($f, %o) = @_;
     my @r = @{ $f->{results} };
@@ -182,11 +194,31 @@ sub hang_checks {
     my @needs = grep { $_->{tag} eq 'needs' } @frozen;
     my @failed = grep { $_->{status} == 503 } @needs;
     my ($slow503) = sort { $b <=> $a } map { $_->{t1} - $_->{t0} } @failed;
-    my $worker503 = worker_slowest_503($o{log_from} // 0) // 0;
+    my ($worker503, $paid, $payers, $probes) = worker_503s($o{log_from} // 0, budget_s() * 0.9);
     ok @failed > 0, "$f->{name}: requests needing it answered 503 (" . summarize(@needs) . ')';
     cmp_ok $worker503, '<=', $limit, sprintf('%s: every 503 within the budget + 10 %% in the worker (slowest %.3f s)', $f->{name}, $worker503);
     cmp_ok $slow503 // 0, '<=', $limit + ($o{queue} // 0.25),
         sprintf('%s: and at the caller (slowest %.3f s)', $f->{name}, $slow503 // 0);
+    # The breaker is the host's: once the first 503 has come back, further
+    # requests needing the part fail at once on every worker (hang_run
+    # keeps the others away from it until then), not after a budget of
+    # each worker's own; only the probe, one at a time across the workers,
+    # waits (at most 100 ms), so at most one a cool-down (750 ms). Counted
+    # once the requests already under way at the break have answered too:
+    # sent before anyone could know, one may still hold its worker, and
+    # lighttpd may queue a request behind it.
+    my ($first) = sort { $a <=> $b } map { $_->{t1} } @failed;
+    my ($from) = sort { $b <=> $a } ($first // 9e9), map { $_->{t1} } grep { $_->{t0} < $f->{t_down} } @frozen;
+    my @fast = grep { $_->{t0} > $from } @failed;
+    my @fast_s = map { $_->{t1} - $_->{t0} } @fast;
+    my ($fast_max) = sort { $b <=> $a } @fast_s;
+    my $fast_p50 = (sort { $a <=> $b } @fast_s)[ int($#fast_s / 2) ] // 0;
+    my $probes_max = int(($f->{t_restore} - ($first // $f->{t_restore})) / 0.75) + 2;
+    ok @fast >= 10, "$f->{name}: " . scalar(@fast) . ' of those 503s after the first one';
+    cmp_ok $fast_max // 0, '<', 0.1 + ($o{queue} // 0.25),
+        sprintf('%s: none of them waited a budget: slowest %.1f ms, p99 %.1f ms, median %.1f ms (%d 503s paid a full budget in %d workers)',
+                $f->{name}, ($fast_max // 0) * 1000, p99(@fast_s) * 1000, $fast_p50 * 1000, $paid, $payers);
+    cmp_ok $probes, '<=', $probes_max, "$f->{name}: $probes probes in the workers (503s after 50 ms, short of a budget), one a cool-down at most ($probes_max)";
     my @free = grep { $_->{tag} eq 'free' } @frozen;
     my @free_bad = grep { $_->{status} != 200 } @free;
     is scalar(@free_bad), 0, "$f->{name}: requests not needing it never failed (" . summarize(@free) . ')';
@@ -201,7 +233,9 @@ sub hang_checks {
     $f->{hang} = { needs_503 => scalar @failed, slowest_503_s => sprintf('%.3f', $slow503 // 0),
                    worker_slowest_503_s => sprintf('%.3f', $worker503),
                    free_p99_ms => sprintf('%.1f', $p99 * 1000), free_p99_before_ms => sprintf('%.1f', $p99_before * 1000),
-                   free_failed => scalar @free_bad };
+                   free_failed => scalar @free_bad, budget_paid => $paid, budget_payers => $payers, probes => $probes,
+                   after_first_503_p99_ms => sprintf('%.1f', p99(@fast_s) * 1000),
+                   after_first_503_slowest_ms => sprintf('%.1f', ($fast_max // 0) * 1000) };
     return $f->{hang};
 }
 
@@ -211,10 +245,18 @@ sub hang_checks {
 # request longer than the budget + 10 % + 1 s, recovery within 2 s; then
 # fault_checks, and hang_checks with the free requests' p99 under
 # CRUDDUR_HANG_P99_S (1 s), 503s timed from the workers' log lines written
-# since the load began. Any of fault_run's options may be given in %o.
+# since the load began. Any of fault_run's options may be given in %o;
+# `free` (a request sub like `request`'s, tagged 'free') is what clients
+# other than the first send instead of a 'needs' request during the first
+# budget after the break: until the first 503, one worker alone has met
+# the frozen part.
 sub hang_run {
     my (%o) = @_;
     my $log_from = worker_log_offset();
+    my ($request, $break, $free) = delete @o{qw(request break free)};
+    my $broken_at = File::Spec->catfile(File::Spec->tmpdir, "cruddur-hang-$$");
+    unlink $broken_at;
+    my $quiet_until;    # each client's own copy, read once
     my $f = fault_run(
         clients      => 4,
         pause        => 0.02,
@@ -223,10 +265,39 @@ sub hang_run {
         max_latency  => budget_s() * 1.1 + 1,
         max_recovery => 2,
         %o,
+        request => sub {
+            my ($c, $n) = @_;
+            my ($method, $path, %opt) = $request->($c, $n);
+            return ($method, $path, %opt) if $c == 1 || $opt{tag} ne 'needs';
+            # The file is empty while the break is under way, then holds
+            # the time it was done.
+            if (!defined $quiet_until && open(my $fh, '<', $broken_at)) {
+                my $t = <$fh>;
+                return $free->($c, $n) unless $t;
+                $quiet_until = $t + budget_s() * 1.1 + 0.25;
+            }
+            return $free->($c, $n) if time < ($quiet_until // 0);
+            return ($method, $path, %opt);
+        },
+        break => sub {
+            hang_mark($broken_at, '');
+            $break->();
+            hang_mark($broken_at, time);
+        },
     );
+    unlink $broken_at;
     fault_checks($f);
     hang_checks($f, free_p99 => $ENV{CRUDDUR_HANG_P99_S} || 1, log_from => $log_from);
     return $f;
+}
+
+# Writes text into file at once (a reader sees the old text or the new).
+sub hang_mark {
+    my ($file, $text) = @_;
+    open(my $fh, '>', "$file.new") or die "$file: $!\n";
+    print $fh $text;
+    close $fh;
+    rename "$file.new", $file or die "$file: $!\n";
 }
 
 # One JSON line per fault for the README figures, when CRUDDUR_FAULT_REPORT
