@@ -158,13 +158,24 @@ cr_running() {
 # Ctrl-C at the terminal reaches only the scripts, which then stop it in
 # order), cwd DIR, stdin /dev/null, stdout+stderr appended to NAME.log.
 cr_start() {
-    local name=$1 dir=$2 log
+    local name=$1 dir=$2 log pid self cmd i
     shift 2
     log=$(cr_logfile "$name")
     printf '\n==== %s start %s\n' "$(date '+%F %T')" "$name" >>"$log"
     # 9>&-: the lock of cr_lock must not outlive this script in the child.
     (cd "$dir" && exec setsid "$@" </dev/null >>"$log" 2>&1 9>&-) &
-    printf '%s\n' "$!" >"$(cr_pidfile "$name")"
+    pid=$!
+    printf '%s\n' "$pid" >"$(cr_pidfile "$name")"
+    # Until the child has exec'd, its command line is this script's, and
+    # cr_running would take it for CMD gone (seen once: "cognito exited
+    # before cognito-local answered" with nothing in its log). Wait for
+    # the exec, briefly.
+    self=$(tr '\0' ' ' 2>/dev/null <"/proc/$$/cmdline") || return 0
+    for ((i = 0; i < 100; i++)); do
+        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 0
+        [[ $cmd != "$self" ]] && return 0
+        sleep 0.02
+    done
 }
 
 # cr_kill_pid PID TEXT [SIGNAL]: signal, wait (bounded), then SIGKILL.
