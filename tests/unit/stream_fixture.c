@@ -58,6 +58,22 @@ group_row(struct msg_group_row *g, const char *owner, const char *other,
     g->message_len = strlen(g->message);
 }
 
+/* A message of group at sk by author, signed as the fixture's sender. */
+static void
+message_row(struct msg_row *m, const char *group, const char *sk,
+            const char *author, const char *text)
+{
+    memset(m, 0, sizeof(*m));
+    strcpy(m->group_uuid, group);
+    strcpy(m->sk, sk);
+    assert_int_equal(uuid_v4(m->message_uuid), CR_OK);
+    strcpy(m->user_uuid, author);
+    strcpy(m->user_display_name, "Sender");
+    strcpy(m->user_handle, "sender");
+    m->message = text;
+    m->message_len = strlen(m->message);
+}
+
 /* Pattern C for c's users and group: both group rows and a first message
  * at a new time t. */
 void
@@ -70,15 +86,7 @@ sfx_start_convo(struct sfx_convo *c, char t[MSG_TIME_SIZE])
     sfx_next_time(t);
     group_row(&mine, c->a, c->b, c->g, t, "hello");
     group_row(&theirs, c->b, c->a, c->g, t, "hello");
-    memset(&first, 0, sizeof(first));
-    strcpy(first.group_uuid, c->g);
-    strcpy(first.sk, t);
-    assert_int_equal(uuid_v4(first.message_uuid), CR_OK);
-    strcpy(first.user_uuid, c->a);
-    strcpy(first.user_display_name, "Sender");
-    strcpy(first.user_handle, "sender");
-    first.message = "hello";
-    first.message_len = strlen(first.message);
+    message_row(&first, c->g, t, c->a, "hello");
     assert_int_equal(msg_req_new_conversation(SFX_TABLE, &mine, &theirs, &first,
                                               &req), CR_OK);
     json_decref(sfx_call(AWS_DYNAMODB, "TransactWriteItems", req));
@@ -109,16 +117,8 @@ sfx_post(const struct sfx_convo *c, const char *text, char t[MSG_TIME_SIZE])
     struct msg_row m;
     json_t *req;
 
-    memset(&m, 0, sizeof(m));
     sfx_next_time(t);
-    strcpy(m.group_uuid, c->g);
-    strcpy(m.sk, t);
-    assert_int_equal(uuid_v4(m.message_uuid), CR_OK);
-    strcpy(m.user_uuid, c->b);
-    strcpy(m.user_display_name, "Sender");
-    strcpy(m.user_handle, "sender");
-    m.message = text;
-    m.message_len = strlen(m.message);
+    message_row(&m, c->g, t, c->b, text);
     assert_int_equal(msg_req_put_message(SFX_TABLE, &m, &req), CR_OK);
     json_decref(sfx_call(AWS_DYNAMODB, "PutItem", req));
 }
