@@ -18,7 +18,7 @@ use Test::More;
 use JSON::PP;
 use Time::HiRes qw(time sleep);
 use CruddurTest;
-use CruddurLoad qw(stack);
+use CruddurLoad qw(restart_with);
 use OtlpReceiver;
 
 my $json = JSON::PP->new->utf8;
@@ -38,10 +38,7 @@ my %otel = (
 );
 
 sub restart_lighttpd {
-    my (%env) = @_;
-    delete @ENV{ keys %otel };
-    @ENV{ keys %env } = values %env;
-    stack('cr_stop_lighttpd >/dev/null && cr_start_lighttpd >/dev/null')
+    restart_with('cr_stop_lighttpd >/dev/null && cr_start_lighttpd >/dev/null', \%otel, @_)
         or die "lighttpd did not restart\n";
 }
 END { my $rc = $?; restart_lighttpd(); $? = $rc; }

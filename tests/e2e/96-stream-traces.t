@@ -22,7 +22,7 @@ use JSON::PP;
 use POSIX ();
 use Time::HiRes qw(time sleep);
 use CruddurTest;
-use CruddurLoad qw(stack);
+use CruddurLoad qw(restart_with);
 use CruddurHard qw(pid_of wait_until);
 use OtlpReceiver;
 
@@ -39,10 +39,7 @@ my %otel = (
 );
 
 sub restart_stream {
-    my (%env) = @_;
-    delete @ENV{ keys %otel };
-    @ENV{ keys %env } = values %env;
-    stack('cr_stop stream "$CR_TEXT_stream" >/dev/null && cr_start_stream >/dev/null')
+    restart_with('cr_stop stream "$CR_TEXT_stream" >/dev/null && cr_start_stream >/dev/null', \%otel, @_)
         or die "the stream poller did not restart\n";
 }
 END { my $rc = $?; restart_stream() if $recv; $? = $rc; }

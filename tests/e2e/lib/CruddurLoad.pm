@@ -19,7 +19,7 @@ use POSIX ();
 use Time::HiRes qw(time sleep);
 use CruddurTest;
 
-our @EXPORT = qw(load_start load_stop summarize between stack);
+our @EXPORT = qw(load_start load_stop summarize between stack restart_with);
 
 my $json = JSON::PP->new->utf8->canonical;
 my @running;   # the loads this process started
@@ -30,6 +30,16 @@ sub stack {
     my $root = repo_root();
     return system('bash', '-c', '. "$0/scripts/lib.sh" && . "$0/scripts/dev/stack.sh" && ' . $code,
                   $root) == 0;
+}
+
+# restart_with(CODE, \%clear, %env): runs CODE (stack code that stops and
+# starts a part) with the variables named in %clear gone from the
+# environment the part inherits and %env set; true when it succeeded.
+sub restart_with {
+    my ($code, $clear, %env) = @_;
+    delete @ENV{ keys %$clear };
+    @ENV{ keys %env } = values %env;
+    return stack($code);
 }
 
 sub load_start {
