@@ -11,14 +11,16 @@ ddb_is(const char *key, size_t klen, const char *name, size_t nlen)
     return klen == nlen && memcmp(key, name, nlen) == 0;
 }
 
-/* One attribute's value: a string when it is exactly {"S": "..."}. */
+/* One attribute's value: a string when it is exactly {"S": "..."}. A
+ * name given twice counts once, its last value standing, as a tree reader
+ * (jansson, what the other answers go through) takes it. */
 static cr_code
 ddb_attr_read(struct jsonr *r, struct ddb_attr *a)
 {
     const char *val = NULL;
     char *key, *s;
     size_t klen, len = 0;
-    int more, members = 0;
+    int more, others = 0;
 
     a->present = 1;
     a->s = NULL;
@@ -27,16 +29,18 @@ ddb_attr_read(struct jsonr *r, struct ddb_attr *a)
         return jsonr_skip(r);
     jsonr_open(r, JSONR_OBJECT);
     while ((more = jsonr_key(r, &key, &klen)) == 1) {
-        members++;
-        val = NULL;
-        if (ddb_is(key, klen, "S", 1) && jsonr_peek(r) == JSONR_STRING) {
-            if (jsonr_string(r, &s, &len) == CR_OK)
-                val = s;
-        } else {
+        if (!ddb_is(key, klen, "S", 1)) {
+            others++;
             jsonr_skip(r);
+            continue;
         }
+        val = NULL;
+        if (jsonr_peek(r) != JSONR_STRING)
+            jsonr_skip(r);
+        else if (jsonr_string(r, &s, &len) == CR_OK)
+            val = s;
     }
-    if (more == 0 && members == 1 && val) {
+    if (more == 0 && others == 0 && val) {
         a->s = val;
         a->len = len;
     }
